@@ -1,0 +1,249 @@
+# Copyright: (c) 2026, OceanOps Team
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Starting DigitalOcean Actions and waiting for them: the one waiter every module uses.
+
+Every event on a Droplet (power off, snapshot, ...) returns an Action that stays ``in-progress``
+until it is ``completed`` or ``errored``. Actions cannot be queued: while one runs, the Droplet is
+``locked`` and the API refuses another with a 422 "pending event". :class:`ActionRunner` starts an
+Action once (waiting out whatever already runs), polls it on an adaptive schedule, and turns
+``errored`` and timeouts into typed errors that carry the last Action object.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
+    APIError,
+    Client,
+    DigitalOceanError,
+)
+
+IN_PROGRESS, COMPLETED, ERRORED = "in-progress", "completed", "errored"
+# After a POST that may or may not have reached the API, an Action of the same type that started
+# this many seconds before the POST (by the server's clock, which has a 1 s resolution) is ours.
+CLOCK_SLACK = 2.0
+UNCERTAIN_RESENDS = 2
+
+
+def summarize(action: dict) -> dict:
+    """The fields of an Action that results and error messages carry."""
+    keys = ("id", "type", "status", "started_at", "completed_at", "resource_id", "resource_type")
+    return {key: action.get(key) for key in keys}
+
+
+def describe(action: dict) -> str:
+    """``action 36804636 (snapshot) on droplet 3164444``."""
+    text = f"action {action.get('id')} ({action.get('type')})"
+    if action.get("resource_id") is not None:
+        text += f" on {action.get('resource_type') or 'resource'} {action['resource_id']}"
+    return text
+
+
+def parse_time(value: str | None) -> float | None:
+    """An API timestamp (``2020-07-20T19:37:30Z``) as a Unix timestamp."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+class ActionFailed(DigitalOceanError):
+    """An Action ended ``errored``."""
+
+    def __init__(self, action: dict):
+        self.action = action
+        super().__init__(f"{describe(action)} errored")
+
+    def failure(self) -> dict:
+        return {"type": "action_errored", "message": str(self), "action": summarize(self.action)}
+
+
+class ActionTimeout(DigitalOceanError):
+    """The wait ran out while an Action (or a lock held by one) was still in progress."""
+
+    def __init__(self, action: dict | None, waited: float, what: str | None = None):
+        self.action = action
+        what = what or f"{describe(action or {})} still in-progress"
+        super().__init__(
+            f"{what} after {waited:.0f} s (wait_timeout); it goes on at DigitalOcean: "
+            "a re-run waits for it instead of starting it again"
+        )
+
+    def failure(self) -> dict:
+        failure = {"type": "action_timeout", "message": str(self)}
+        if self.action:
+            failure["action"] = summarize(self.action)
+        return failure
+
+
+class Deadline:
+    """A monotonic deadline: ``seconds`` from when it was made."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic):
+        self.seconds = seconds
+        self._clock = clock
+        self._end = clock() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self._end - self._clock())
+
+    def expired(self) -> bool:
+        return self._clock() >= self._end
+
+
+@dataclass
+class PollSchedule:
+    """When to look at an Action again.
+
+    Adaptive by default: the first poll comes after ``floor`` seconds, and each interval is
+    ``ratio`` of the time waited so far, so intervals grow geometrically (by ``1 + ratio`` per poll)
+    up to ``cap``. An Action of duration D costs about log(D) / log(1 + ratio) polls until the cap,
+    and its completion is noticed within ``ratio`` * D (or ``floor``, or ``cap``).
+    ``fixed`` replaces all of this with one interval (the modules' ``poll_interval``).
+    """
+
+    floor: float = 1.0
+    ratio: float = 0.1
+    cap: float = 15.0
+    fixed: float | None = None
+
+    def interval(self, waited: float) -> float:
+        if self.fixed is not None:
+            return self.fixed
+        return min(self.cap, max(self.floor, self.ratio * waited))
+
+
+class ActionRunner:
+    """Start Actions on Droplets and wait for them, all within one ``deadline``.
+
+    ``started`` lists every Action this runner started, each in its latest known state, for the
+    module result.
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        deadline: Deadline,
+        schedule: PollSchedule | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.client = client
+        self.deadline = deadline
+        self.schedule = schedule or PollSchedule()
+        self.started: list[dict] = []
+        self._sleep = sleep
+        self._clock = clock
+        self._by_id: dict[int, int] = {}
+
+    def run(self, droplet_id: int, action_type: str, **params) -> dict:
+        """Start an Action on the Droplet and wait until it has ``completed``."""
+        return self.wait(self.start(droplet_id, action_type, **params))
+
+    def start(self, droplet_id: int, action_type: str, **params) -> dict:
+        """POST the Action exactly once and return it (``in-progress``, most likely).
+
+        A 422 "pending event" means another Action runs on the Droplet: wait it out and try again.
+        A POST that may have reached the API without an answer is not blindly re-sent: the
+        Droplet's recent Actions tell whether it started.
+        """
+        path = f"/droplets/{droplet_id}/actions"
+        body = dict(params, type=action_type)
+        resends = 0
+        while True:
+            sent_at = self.client.server_clock()
+            try:
+                action = self.client.post(path, body)["action"]
+            except APIError as error:
+                if error.pending_event:
+                    self.wait_for_idle(droplet_id)
+                    continue
+                if not error.uncertain or resends >= UNCERTAIN_RESENDS:
+                    raise
+                action = self._find_started(droplet_id, action_type, sent_at)
+                if action is None:
+                    resends += 1
+                    continue
+            self._track(action)
+            return action
+
+    def wait(self, action: dict) -> dict:
+        """Poll the Action until it leaves ``in-progress``; return it if it ``completed``.
+
+        Raises :class:`ActionFailed` when it ``errored`` and :class:`ActionTimeout` at the deadline.
+        A transient API error while polling is retried on the next poll, never taken as done.
+        """
+        began = self._clock()
+        while action.get("status") == IN_PROGRESS:
+            if self.deadline.expired():
+                raise ActionTimeout(action, self.deadline.seconds)
+            waited = self._clock() - began
+            self._sleep(min(self.schedule.interval(waited), self.deadline.remaining()))
+            try:
+                action = self.client.get(f"/actions/{action['id']}")["action"]
+            except APIError as error:
+                if not error.retryable:
+                    raise
+            self._record(action)
+        if action.get("status") == ERRORED:
+            raise ActionFailed(action)
+        return action
+
+    def wait_for_idle(self, droplet_id: int) -> dict:
+        """Wait out whatever Action runs on the Droplet; return the Droplet once it is unlocked.
+
+        The running Action is someone else's: if it errors, that is not our failure.
+        """
+        began = self._clock()
+        while True:
+            droplet = self.client.get(f"/droplets/{droplet_id}")["droplet"]
+            if not droplet.get("locked"):
+                return droplet
+            if self.deadline.expired():
+                raise ActionTimeout(
+                    None, self.deadline.seconds, f"droplet {droplet_id} still locked"
+                )
+            running = self.in_progress(droplet_id)
+            if running is None:  # locked, but its Action is not visible yet: look again soon
+                waited = self._clock() - began
+                self._sleep(min(self.schedule.interval(waited), self.deadline.remaining()))
+                continue
+            with contextlib.suppress(ActionFailed):
+                self.wait(running)
+
+    def in_progress(self, droplet_id: int) -> dict | None:
+        """The Action in progress on the Droplet, if any (it is among the newest)."""
+        for action in self.client.paginate(f"/droplets/{droplet_id}/actions", "actions", limit=20):
+            if action.get("status") == IN_PROGRESS:
+                return action
+        return None
+
+    def _find_started(self, droplet_id: int, action_type: str, sent_at: float) -> dict | None:
+        """The Action an unanswered POST started, if it did: same type, started since the POST."""
+        recent = self.client.paginate(f"/droplets/{droplet_id}/actions", "actions", limit=20)
+        for action in sorted(recent, key=lambda a: a.get("id", 0), reverse=True):
+            if action.get("type") != action_type:
+                continue
+            started = parse_time(action.get("started_at"))
+            if action.get("status") == IN_PROGRESS or (
+                started is not None and started >= sent_at - CLOCK_SLACK
+            ):
+                return action
+        return None
+
+    def _record(self, action: dict) -> None:
+        """Keep ``started`` up to date with the latest state of each Action this runner began."""
+        index = self._by_id.get(action.get("id"))
+        if index is not None:
+            self.started[index] = summarize(action)
+
+    def _track(self, action: dict) -> None:
+        self._by_id[action["id"]] = len(self.started)
+        self.started.append(summarize(action))

@@ -1,0 +1,247 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, OceanOps Team
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: action_info
+short_description: Read DigitalOcean Actions, and optionally wait for one to finish
+version_added: 0.1.0
+description:
+  - Every event in DigitalOcean (power off, snapshot, ...) is an Action that is C(in-progress) until
+    it is C(completed) or C(errored). This module reads them.
+  - With O(id), returns that Action; with O(droplet_id), that Droplet's Actions; with neither, the
+    account's Actions. Lists are newest first.
+  - With O(wait=true) and O(id), polls the Action until it leaves C(in-progress), replacing an
+    C(until)/C(retries) loop in a playbook.
+  - Never changes anything.
+author:
+  - OceanOps Team (@oceanops)
+extends_documentation_fragment:
+  - oceanops.digitalocean.api
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+options:
+  id:
+    description:
+      - The id of one Action.
+      - With O(droplet_id) as well, the Action must belong to that Droplet.
+    type: int
+  droplet_id:
+    description:
+      - Read the Actions of this Droplet only.
+    type: int
+  type:
+    description:
+      - Only Actions of this type, for example V(snapshot), V(power_off) or V(shutdown).
+    type: str
+  status:
+    description:
+      - Only Actions with this status.
+    type: str
+    choices: [in-progress, completed, errored]
+  resource_type:
+    description:
+      - Only Actions on this kind of resource, for example V(droplet) or V(image).
+    type: str
+  resource_id:
+    description:
+      - Only Actions on the resource with this id.
+    type: int
+  limit:
+    description:
+      - How many of the newest Actions to read before filtering; an account's history can be long.
+      - V(0) reads them all.
+    type: int
+    default: 200
+  wait:
+    description:
+      - With O(id), poll the Action until it is no longer C(in-progress). An Action that ends
+        C(errored) is returned, not treated as a failure of this module.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds O(wait=true) waits at most. When the Action is still C(in-progress) then,
+        the module fails with its id.
+    type: int
+    default: 600
+  poll_interval:
+    description:
+      - Seconds between two polls. By default the interval adapts to how long the wait has lasted,
+        from 1 second up to 15 seconds, so a long Action costs few requests and its end is noticed
+        quickly.
+    type: float
+notes:
+  - The API has no server-side filters for Actions; O(type), O(status), O(resource_type) and
+    O(resource_id) filter the O(limit) newest Actions.
+seealso:
+  - name: DigitalOcean API, Actions
+    description: The Action object and its endpoints.
+    link: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Actions
+"""
+
+EXAMPLES = r"""
+- name: Wait for a snapshot Action started earlier (for example with droplet_snapshot wait=false)
+  oceanops.digitalocean.action_info:
+    id: "{{ snapshot.actions[-1].id }}"
+    wait: true
+    wait_timeout: 3600
+  register: snapshot_action
+
+- name: Actions still running on a Droplet
+  oceanops.digitalocean.action_info:
+    droplet_id: 3164444
+    status: in-progress
+  register: running
+
+- name: Errored snapshot Actions among the account's 500 newest Actions
+  oceanops.digitalocean.action_info:
+    type: snapshot
+    status: errored
+    limit: 500
+  register: errored_snapshots
+
+- name: Set the connection once for every module of the collection
+  module_defaults:
+    group/oceanops.digitalocean.all:
+      api_url: http://127.0.0.1:8080/v2
+  block:
+    - name: Newest Actions of the account
+      oceanops.digitalocean.action_info:
+        limit: 20
+"""
+
+RETURN = r"""
+actions:
+  description: The Actions found, newest first. Always a list (one element with O(id)).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The Action's id.
+      type: int
+      sample: 36804636
+    type:
+      description: What the Action does.
+      type: str
+      sample: snapshot
+    status:
+      description: V(in-progress), V(completed) or V(errored).
+      type: str
+      sample: completed
+    started_at:
+      description: When the Action started (ISO 8601, UTC).
+      type: str
+      sample: "2026-11-28T17:45:11Z"
+    completed_at:
+      description: When the Action ended, or V(null) while it is in progress.
+      type: str
+      sample: "2026-11-28T17:46:13Z"
+    resource_id:
+      description: The id of the resource the Action is about, such as the Droplet's id.
+      type: int
+      sample: 3164444
+    resource_type:
+      description: The kind of resource, such as V(droplet).
+      type: str
+      sample: droplet
+    region_slug:
+      description: The region of the resource.
+      type: str
+      sample: nyc3
+"""
+
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import ActionFailed
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
+    DigitalOceanModule,
+)
+
+FIELDS = (
+    "id",
+    "type",
+    "status",
+    "started_at",
+    "completed_at",
+    "resource_id",
+    "resource_type",
+    "region_slug",
+)
+FILTERS = ("type", "status", "resource_type", "resource_id")
+
+
+class ActionInfo(DigitalOceanModule):
+    argument_spec = {
+        "id": {"type": "int"},
+        "droplet_id": {"type": "int"},
+        "type": {"type": "str"},
+        "status": {"type": "str", "choices": ["in-progress", "completed", "errored"]},
+        "resource_type": {"type": "str"},
+        "resource_id": {"type": "int"},
+        "limit": {"type": "int", "default": 200},
+        "wait": {"type": "bool", "default": False},
+        "wait_timeout": {"type": "int", "default": 600},
+        "poll_interval": {"type": "float"},
+    }
+    module_options = {
+        "supports_check_mode": True,
+        "required_if": [("wait", True, ["id"])],
+    }
+
+    def run(self) -> dict:
+        self._check_input()
+        if self.params["id"] is not None:
+            actions = [self._one()]
+        else:
+            actions = [action for action in self._many() if self._wanted(action)]
+        self.result["actions"] = [{key: action.get(key) for key in FIELDS} for action in actions]
+        return self.result
+
+    def _check_input(self) -> None:
+        for name in ("id", "droplet_id", "resource_id"):
+            if self.params[name] is not None and self.params[name] < 1:
+                self.fail(f"{name} must be a positive integer, got {self.params[name]}")
+        if self.params["limit"] < 0:
+            self.fail(f"limit must be 0 (no limit) or more, got {self.params['limit']}")
+        if self.params["wait_timeout"] < 0:
+            self.fail(f"wait_timeout must be 0 or more, got {self.params['wait_timeout']}")
+        if self.params["poll_interval"] is not None and self.params["poll_interval"] <= 0:
+            self.fail(f"poll_interval must be more than 0, got {self.params['poll_interval']}")
+
+    def _one(self) -> dict:
+        action_id, droplet_id = self.params["id"], self.params["droplet_id"]
+        path = f"/actions/{action_id}"
+        if droplet_id is not None:
+            path = f"/droplets/{droplet_id}{path}"
+        action = self.client.get(path)["action"]
+        if not self.params["wait"]:
+            return action
+        runner = self.action_runner(self.params["wait_timeout"], self.params["poll_interval"])
+        try:
+            return runner.wait(action)
+        except ActionFailed as failed:
+            return failed.action
+
+    def _many(self) -> list:
+        droplet_id = self.params["droplet_id"]
+        path = "/actions" if droplet_id is None else f"/droplets/{droplet_id}/actions"
+        return list(self.client.paginate(path, "actions", limit=self.params["limit"] or None))
+
+    def _wanted(self, action: dict) -> bool:
+        return all(
+            self.params[name] is None or action.get(name) == self.params[name] for name in FILTERS
+        )
+
+
+def main() -> None:
+    ActionInfo.execute()
+
+
+if __name__ == "__main__":
+    main()
