@@ -1,0 +1,99 @@
+"""The adaptive poll schedule, on a simulated clock: how many polls and how late, by duration."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
+    ActionRunner,
+    ActionTimeout,
+    Deadline,
+    PollSchedule,
+)
+
+
+class SimulatedClock:
+    """A clock that only moves when someone sleeps."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.now += seconds
+
+
+class ActionThatTakes:
+    """Answers GET /actions/{id} as an Action that completes ``duration`` seconds after start."""
+
+    def __init__(self, clock: SimulatedClock, duration: float):
+        self.clock = clock
+        self.duration = duration
+        self.polls: list[float] = []
+
+    def get(self, path: str, params=None) -> dict:
+        self.polls.append(self.clock.now)
+        done = self.clock.now >= self.duration
+        return {"action": {"id": 7, "type": "snapshot", "status": "completed" if done else IN}}
+
+
+IN = "in-progress"
+
+
+def wait_for(duration: float, schedule: PollSchedule, timeout: float = 10_000.0):
+    clock = SimulatedClock()
+    api = ActionThatTakes(clock, duration)
+    runner = ActionRunner(api, Deadline(timeout, clock), schedule, sleep=clock.sleep, clock=clock)
+    action = runner.wait({"id": 7, "type": "snapshot", "status": IN})
+    return action, api.polls, clock.now - duration
+
+
+@pytest.mark.parametrize(
+    ("duration", "max_polls"),
+    [(5, 5), (60, 29), (600, 69)],
+)
+def test_polls_grow_with_the_log_of_the_duration_until_the_cap(duration, max_polls):
+    action, polls, _ = wait_for(duration, PollSchedule())
+    assert action["status"] == "completed"
+    assert len(polls) <= max_polls
+
+
+@pytest.mark.parametrize("duration", [0.5, 3, 5, 10, 60, 120, 600, 3600])
+def test_completion_is_noticed_within_ten_percent_of_the_duration_or_a_second(duration):
+    _, _, lag = wait_for(duration, PollSchedule())
+    assert lag <= max(1.0, 0.1 * duration)
+
+
+def test_never_polls_more_than_once_a_second():
+    _, polls, _ = wait_for(600, PollSchedule())
+    gaps = [b - a for a, b in zip([0.0, *polls], polls)]
+    assert min(gaps) == pytest.approx(1.0)
+    assert max(gaps) == pytest.approx(15.0)
+
+
+def test_a_fixed_poll_interval_replaces_the_adaptive_schedule():
+    _, polls, _ = wait_for(10, PollSchedule(fixed=2.5))
+    assert polls == [2.5, 5.0, 7.5, 10.0]
+
+
+def test_the_wait_timeout_is_honoured_exactly_and_names_the_action():
+    with pytest.raises(ActionTimeout) as raised:
+        wait_for(600, PollSchedule(), timeout=100)
+    assert str(raised.value) == (
+        "action 7 (snapshot) still in-progress after 100 s (wait_timeout); it goes on at "
+        "DigitalOcean: a re-run waits for it instead of starting it again"
+    )
+    assert raised.value.failure()["action"]["id"] == 7
+
+
+def test_the_last_poll_happens_at_the_deadline():
+    clock = SimulatedClock()
+    api = ActionThatTakes(clock, 1000)
+    runner = ActionRunner(api, Deadline(100, clock), PollSchedule(), sleep=clock.sleep, clock=clock)
+    with pytest.raises(ActionTimeout):
+        runner.wait({"id": 7, "type": "snapshot", "status": IN})
+    assert api.polls[-1] == pytest.approx(100.0)
+    assert clock.now == pytest.approx(100.0)
