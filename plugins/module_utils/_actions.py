@@ -152,24 +152,30 @@ class ActionRunner:
 
         A 422 "pending event" means another Action runs on the Droplet: wait it out and try again.
         A POST that may have reached the API without an answer is not blindly re-sent: the
-        Droplet's recent Actions tell whether it started.
+        Droplet's recent Actions tell whether it started (also when a later POST finds the Droplet
+        busy: the Action keeping it busy may be the one the unanswered POST started).
         """
         path = f"/droplets/{droplet_id}/actions"
         body = dict(params, type=action_type)
+        unanswered_since = None
         resends = 0
         while True:
             sent_at = self.client.server_clock()
             try:
                 action = self.client.post(path, body)["action"]
             except APIError as error:
-                if error.pending_event:
-                    self.wait_for_idle(droplet_id)
-                    continue
-                if not error.uncertain or resends >= UNCERTAIN_RESENDS:
+                if error.uncertain and resends < UNCERTAIN_RESENDS:
+                    unanswered_since = unanswered_since or sent_at
+                elif not error.pending_event:
                     raise
-                action = self._find_started(droplet_id, action_type, sent_at)
+                action = None
+                if unanswered_since is not None:
+                    action = self._find_started(droplet_id, action_type, unanswered_since)
                 if action is None:
-                    resends += 1
+                    if error.pending_event:
+                        self.wait_for_idle(droplet_id)
+                    else:
+                        resends += 1
                     continue
             self._track(action)
             return action
