@@ -156,6 +156,40 @@ actions:
       description: The region of the resource.
       type: str
       sample: nyc3
+failure:
+  description:
+    - What went wrong, for programs to read; RV(msg) says the same for people.
+    - O(wait=true) timing out gives V(action_timeout) with the last state of the Action; an API
+      error gives V(api) with the request, the HTTP status, and DigitalOcean's error id, message
+      and request id.
+  returned: failure
+  type: dict
+  contains:
+    type:
+      description: V(api), V(action_timeout), V(configuration) or V(module).
+      type: str
+      sample: action_timeout
+    message:
+      description: The error message.
+      type: str
+    action:
+      description: The Action as last seen (same fields as RV(actions)), for V(action_timeout).
+      type: dict
+    method:
+      description: The HTTP method of the failed request, for V(api).
+      type: str
+    path:
+      description: The path of the failed request, for V(api).
+      type: str
+    status:
+      description: The HTTP status, or V(null) when no answer came, for V(api).
+      type: int
+    id:
+      description: DigitalOcean's error id, such as V(unauthorized), for V(api).
+      type: str
+    request_id:
+      description: DigitalOcean's request id, for V(api).
+      type: str
 """
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import ActionFailed

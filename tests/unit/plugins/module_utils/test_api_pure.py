@@ -106,3 +106,17 @@ def test_requests_are_spaced_when_the_budget_runs_low():
     assert retry.pacing_delay({"ratelimit-remaining": "4000", "ratelimit-reset": "1060"}) == 0
     assert retry.pacing_delay({"ratelimit-remaining": "10", "ratelimit-reset": "1060"}) == 6.0
     assert retry.pacing_delay({}) == 0
+
+
+class ForeignNextLink(Client):
+    """A client whose API answers with a next-page link to another host."""
+
+    def request(self, method, path, params=None, body=None):
+        next_page = "https://api.example.net/v2/droplets?page=2"
+        return {"droplets": [{"id": 1}], "links": {"pages": {"next": next_page}}}
+
+
+def test_a_pagination_link_to_another_host_is_not_followed_with_the_token():
+    client = ForeignNextLink("dop_v1_x", "https://api.digitalocean.com/v2")
+    with pytest.raises(ConfigurationError, match=r"another host \(api.example.net\)"):
+        list(client.paginate("/droplets", "droplets"))

@@ -1,0 +1,46 @@
+"""Compare a module's real result with what its RETURN documentation promises."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import yaml
+
+MODULES = Path(__file__).resolve().parents[1] / "plugins" / "modules"
+# Keys Ansible itself adds to every module result.
+COMMON = {"changed", "failed", "msg", "invocation", "warnings", "deprecations", "diff", "skipped"}
+
+
+def documented_returns(module: str) -> dict:
+    """The RETURN block of ``plugins/modules/<module>.py``, parsed."""
+    tree = ast.parse((MODULES / f"{module}.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "RETURN":
+            return yaml.safe_load(node.value.value) or {}
+    raise AssertionError(f"{module} has no RETURN")
+
+
+def undocumented_keys(module: str, result: dict) -> list:
+    """Every key of ``result`` (nested in dicts and lists of dicts) that RETURN does not name."""
+    missing: list = []
+
+    def walk(value, spec: dict, prefix: str) -> None:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            for key, sub in item.items():
+                name = f"{prefix}{key}"
+                if key not in spec:
+                    if name not in missing:
+                        missing.append(name)
+                    continue
+                contains = spec[key].get("contains")
+                if contains:
+                    suffix = "[]." if isinstance(sub, list) else "."
+                    walk(sub, contains, name + suffix)
+
+    top = {key: value for key, value in result.items() if key not in COMMON}
+    walk(top, documented_returns(module), "")
+    return sorted(missing)
