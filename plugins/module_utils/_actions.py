@@ -155,6 +155,19 @@ class ActionRunner:
         Droplet's recent Actions tell whether it started (also when a later POST finds the Droplet
         busy: the Action keeping it busy may be the one the unanswered POST started).
         """
+        return self._start(droplet_id, action_type, params, when_busy="retry")
+
+    def try_start(self, droplet_id: int, action_type: str, **params) -> dict | None:
+        """Like :meth:`start`, but after waiting out another Action's pending event, return None.
+
+        The caller then looks at the Droplet again before it tries once more: what it wanted may
+        have been done meanwhile (another run powered the Droplet off, or took the snapshot).
+        """
+        return self._start(droplet_id, action_type, params, when_busy="return")
+
+    def _start(
+        self, droplet_id: int, action_type: str, params: dict, when_busy: str
+    ) -> dict | None:
         path = f"/droplets/{droplet_id}/actions"
         body = dict(params, type=action_type)
         unanswered_since = None
@@ -174,24 +187,28 @@ class ActionRunner:
                 if action is None:
                     if error.pending_event:
                         self.wait_for_idle(droplet_id)
+                        if when_busy == "return":
+                            return None
                     else:
                         resends += 1
                     continue
             self._track(action)
             return action
 
-    def wait(self, action: dict) -> dict:
+    def wait(self, action: dict, deadline: Deadline | None = None) -> dict:
         """Poll the Action until it leaves ``in-progress``; return it if it ``completed``.
 
-        Raises :class:`ActionFailed` when it ``errored`` and :class:`ActionTimeout` at the deadline.
+        Raises :class:`ActionFailed` when it ``errored`` and :class:`ActionTimeout` at the deadline
+        (the runner's, or a shorter one such as :meth:`grace` gives).
         A transient API error while polling is retried on the next poll, never taken as done.
         """
+        deadline = deadline or self.deadline
         began = self._clock()
         while action.get("status") == IN_PROGRESS:
-            if self.deadline.expired():
-                raise ActionTimeout(action, self.deadline.seconds)
+            if deadline.expired():
+                raise ActionTimeout(action, deadline.seconds)
             waited = self._clock() - began
-            self._sleep(min(self.schedule.interval(waited), self.deadline.remaining()))
+            self._sleep(min(self.schedule.interval(waited), deadline.remaining()))
             try:
                 action = self.client.get(f"/actions/{action['id']}")["action"]
             except APIError as error:
@@ -224,6 +241,28 @@ class ActionRunner:
             with contextlib.suppress(ActionFailed):
                 self.wait(running)
 
+    def wait_for_status(self, droplet_id: int, status: str, deadline: Deadline) -> dict:
+        """Poll the Droplet until its ``status`` is ``status`` or ``deadline`` expires; return it.
+
+        The caller looks at the returned Droplet's status: this never raises on a timeout.
+        """
+        began = self._clock()
+        while True:
+            droplet = self.client.get(f"/droplets/{droplet_id}")["droplet"]
+            if droplet.get("status") == status or deadline.expired():
+                return droplet
+            waited = self._clock() - began
+            self._sleep(min(self.schedule.interval(waited), deadline.remaining()))
+
+    def grace(self, seconds: float) -> Deadline:
+        """A deadline ``seconds`` from now, but never past the runner's own."""
+        return Deadline(min(seconds, self.deadline.remaining()), self._clock)
+
+    def recent(self, droplet_id: int, limit: int = 20) -> list:
+        """The Droplet's newest Actions, newest first."""
+        actions = self.client.paginate(f"/droplets/{droplet_id}/actions", "actions", limit=limit)
+        return sorted(actions, key=lambda a: a.get("id", 0), reverse=True)
+
     def in_progress(self, droplet_id: int) -> dict | None:
         """The Action in progress on the Droplet, if any (it is among the newest)."""
         for action in self.client.paginate(f"/droplets/{droplet_id}/actions", "actions", limit=20):
@@ -253,3 +292,98 @@ class ActionRunner:
     def _track(self, action: dict) -> None:
         self._by_id[action["id"]] = len(self.started)
         self.started.append(summarize(action))
+
+
+OFF, ACTIVE = "off", "active"
+POWERED_OFF_BY = ("shutdown", "power_off")
+
+
+class PowerStateError(DigitalOceanError):
+    """A power Action completed, but the Droplet did not reach the power state it was for."""
+
+    def __init__(self, action: dict, droplet: dict):
+        self.action = action
+        super().__init__(
+            f"{describe(action)} completed but the droplet is still {droplet.get('status')}"
+        )
+
+    def failure(self) -> dict:
+        return {"type": "power_state", "message": str(self), "action": summarize(self.action)}
+
+
+class PowerSwitch:
+    """Power a Droplet off (gracefully first) or on, looking at it before every step.
+
+    Each step reads the Droplet, waiting out any Action that runs on it, and acts only if the
+    Droplet is not yet as wanted. So two runs on one Droplet never send the same power Action
+    twice: the later POST is refused (a pending event, or "already off"), and the run looks again
+    and finds the work done. ``started`` lists the Actions this switch started (also in the
+    runner's ``started``).
+    """
+
+    def __init__(self, runner: ActionRunner):
+        self.runner = runner
+        self.started: list[dict] = []
+
+    def power_off(self, droplet_id: int, shutdown_timeout: float) -> dict:
+        """Shut the Droplet down, or force it off if it is not ``off`` within ``shutdown_timeout``.
+
+        DigitalOcean's ``shutdown`` is best effort: its Action can complete while the guest keeps
+        running. The Droplet counts as off only once its ``status`` says so. Returns the Droplet.
+        """
+        if shutdown_timeout > 0:
+            droplet = self._shut_down(droplet_id, self.runner.grace(shutdown_timeout))
+            if droplet.get("status") == OFF:
+                return droplet
+        return self._switch(droplet_id, "power_off", OFF)
+
+    def power_on(self, droplet_id: int) -> dict:
+        """Power the Droplet on unless it is already ``active``; return it."""
+        return self._switch(droplet_id, "power_on", ACTIVE)
+
+    def _shut_down(self, droplet_id: int, grace: Deadline) -> dict:
+        droplet, action = self._start_unless(droplet_id, "shutdown", OFF, grace)
+        if action is None:
+            return droplet
+        try:
+            self.runner.wait(action, grace)
+        except ActionTimeout:  # still shutting down: the forced power_off waits for it
+            return droplet
+        except ActionFailed:  # the graceful way failed: force it
+            return droplet
+        return self.runner.wait_for_status(droplet_id, OFF, grace)
+
+    def _switch(self, droplet_id: int, action_type: str, wanted: str) -> dict:
+        droplet, action = self._start_unless(droplet_id, action_type, wanted)
+        if action is None:
+            return droplet
+        action = self.runner.wait(action)
+        droplet = self.runner.client.get(f"/droplets/{droplet_id}")["droplet"]
+        if droplet.get("status") != wanted:
+            raise PowerStateError(action, droplet)
+        return droplet
+
+    def _start_unless(
+        self, droplet_id: int, action_type: str, wanted: str, grace: Deadline | None = None
+    ) -> tuple[dict, dict | None]:
+        """Start the Action unless the Droplet is ``wanted`` (or ``grace`` is over) when looked at.
+
+        Returns the Droplet as last seen, and the Action started or None. The Droplet is looked at
+        again after waiting out another Action, and once after a 422 such as "The droplet is
+        already off": another run changed the power state between our look and our POST.
+        """
+        refused = False
+        while True:
+            droplet = self.runner.wait_for_idle(droplet_id)
+            if droplet.get("status") == wanted or (grace is not None and grace.expired()):
+                return droplet, None
+            try:
+                action = self.runner.try_start(droplet_id, action_type)
+            except APIError as error:
+                if error.status != 422 or error.pending_event or refused:
+                    raise
+                refused = True
+                continue
+            if action is not None:
+                self.started.append(action)
+                return droplet, action
