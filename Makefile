@@ -13,11 +13,41 @@ COLLECTION_LINK := .collections/ansible_collections/oceanops/digitalocean
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv test demo bench
+# Quiet pip; this machine's pip.conf lists index locations that do not all exist.
+PIP_INSTALL = python -m pip install -q --disable-pip-version-check
+PIP_FILTER = 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+
+# Line-coverage floor for plugins/, over unit and integration tests together (.coveragerc).
+COV_FLOOR ?= 90
+COVERAGE_OUT := $(CURDIR)/.coverage
+# Module code runs in AnsiballZ payloads started by ansible-playbook; ansible-core's own hook
+# measures it (2.19+: _ANSIBLE_ANSIBALLZ_COVERAGE_CONFIG; 2.16-2.18: _ANSIBLE_COVERAGE_*).
+COVERAGE_ENV = COVERAGE_FILE=$(COVERAGE_OUT) \
+	_ANSIBLE_ANSIBALLZ_COVERAGE_CONFIG='{"config": "$(CURDIR)/.coveragerc", "output": "$(COVERAGE_OUT).ansiballz"}' \
+	_ANSIBLE_COVERAGE_CONFIG=$(CURDIR)/.coveragerc _ANSIBLE_COVERAGE_OUTPUT=$(COVERAGE_OUT).ansiballz
+
+# Version matrix: the oldest supported ansible-core and the newest (which needs Python 3.12+).
+PYTHON_2.16 ?= $(shell .ci/find-python.sh 3.10 3.12)
+PYTHON_2.21 ?= $(shell .ci/find-python.sh 3.12 3.14)
+# Tool venv for ansible-lint, antsibull-docs and antsibull-changelog (kept apart from .venv so
+# they cannot move the ansible-core that the tests pin).
+TOOLS := $(CURDIR)/.venv-tools/bin
+
+.PHONY: help venv test demo bench sanity matrix matrix-2.16 matrix-2.21 lint docs build \
+	changelog gate-proof ci tools clean-output
+
 help:
-	@echo "make demo    run playbooks/snapshot.yml over a simulated fleet (no DigitalOcean account needed)"
-	@echo "make test    the whole test suite: unit + integration against the simulator"
-	@echo "make bench   benchmarks against the simulator"
+	@echo "make demo        run playbooks/snapshot.yml over a simulated fleet (no DigitalOcean account needed)"
+	@echo "make test        the whole test suite: unit + integration against the simulator, with coverage"
+	@echo "make bench       benchmarks against the simulator"
+	@echo "make sanity      ansible-test sanity (every test, every target Python found) on .venv's ansible-core"
+	@echo "make matrix      sanity + unit + integration smoke tests on ansible-core 2.16 and 2.21"
+	@echo "make lint        ansible-lint --profile production, ruff check, ruff format --check, shellcheck"
+	@echo "make docs        antsibull-docs lint-collection-docs, ansible-doc on every plugin"
+	@echo "make build       galaxy build into dist/, junk check, install the tarball and run a playbook"
+	@echo "make changelog   regenerate CHANGELOG.md from changelogs/ (antsibull-changelog)"
+	@echo "make gate-proof  prove that sanity fails on a deliberately broken module (slow)"
+	@echo "make ci          everything CI runs (.ci/run)"
 
 $(VENV)/.installed: requirements.txt tests/requirements.txt
 	@test -n "$(PYTHON)" || { echo "error: no Python 3.10+ found on PATH" >&2; exit 1; }
@@ -30,11 +60,108 @@ $(COLLECTION_LINK):
 
 venv: $(VENV)/.installed $(COLLECTION_LINK)
 
+# The whole pytest suite. pytest-cov combines the data of the pytest process, of its Python
+# subprocesses and of the AnsiballZ payloads, and prints the report before pytest's summary line.
 test: venv
-	$(BIN)/python -m pytest
+	@rm -f $(COVERAGE_OUT) $(COVERAGE_OUT).*
+	$(COVERAGE_ENV) $(BIN)/python -m pytest --cov=plugins --cov-config=.coveragerc \
+		--cov-report=term-missing --cov-fail-under=$(COV_FLOOR) $(PYTEST_ARGS)
 
 demo: venv
 	$(BIN)/python -m tests.demo
 
 bench: venv
 	$(BIN)/python -m benchmarks
+
+# ---------------------------------------------------------------------------------------------
+# Quality gates
+
+sanity: venv
+	@command -v shellcheck >/dev/null || echo "WARNING: shellcheck is not installed, so ansible-test SKIPS its shellcheck test (apt-get install shellcheck)" >&2
+	.ci/sanity.sh $(VENV)
+
+.venv-2.16/.installed: requirements.txt tests/requirements.txt tests/requirements-2.16.txt
+	@test -n "$(PYTHON_2.16)" || { echo "error: ansible-core 2.16 needs Python 3.10-3.12; none found" >&2; exit 1; }
+	rm -rf .venv-2.16 && $(PYTHON_2.16) -m venv .venv-2.16
+	.venv-2.16/bin/$(PIP_INSTALL) -r tests/requirements-2.16.txt $(PIP_FILTER)
+	@touch $@
+
+.venv-2.21/.installed: requirements.txt tests/requirements.txt tests/requirements-2.21.txt
+	@test -n "$(PYTHON_2.21)" || { echo "error: ansible-core 2.21 needs Python 3.12+; none found" >&2; exit 1; }
+	rm -rf .venv-2.21 && $(PYTHON_2.21) -m venv .venv-2.21
+	.venv-2.21/bin/$(PIP_INSTALL) -r tests/requirements-2.21.txt $(PIP_FILTER)
+	@touch $@
+
+.venv-tools/.installed: tests/requirements-tools.txt
+	rm -rf .venv-tools && $(PYTHON) -m venv .venv-tools
+	.venv-tools/bin/$(PIP_INSTALL) -r tests/requirements-tools.txt $(PIP_FILTER)
+	@touch $@
+
+tools: .venv-tools/.installed
+
+# Sanity, unit tests and the integration smoke tests (marker `smoke`) on another ansible-core.
+# pytest exits 5 when it collects nothing: no smoke test yet is reported, not failed.
+define MATRIX_RECIPE
+	@echo "== ansible-core $$(.venv-$(1)/bin/python -c 'import ansible.release as r; print(r.__version__)') on $$(.venv-$(1)/bin/python -V)"
+	.ci/sanity.sh .venv-$(1)
+	.venv-$(1)/bin/python -m pytest -q -p no:cov tests/unit
+	.venv-$(1)/bin/python -m pytest -q -p no:cov -m smoke tests/integration; rc=$$?; \
+		if [ $$rc = 5 ]; then echo "no test marked smoke yet"; else exit $$rc; fi
+endef
+
+matrix-2.16: venv .venv-2.16/.installed
+	$(call MATRIX_RECIPE,2.16)
+
+matrix-2.21: venv
+	@if [ -z "$(PYTHON_2.21)" ]; then \
+		echo "SKIPPED: ansible-core 2.21 needs Python 3.12+, and no working python3.12/3.13/3.14 was found (pyenv install 3.12)"; \
+	else $(MAKE) --no-print-directory matrix-2.21-run; fi
+
+.PHONY: matrix-2.21-run
+matrix-2.21-run: .venv-2.21/.installed
+	$(call MATRIX_RECIPE,2.21)
+
+matrix: matrix-2.16 matrix-2.21
+
+lint: venv tools
+	$(TOOLS)/ansible-lint --profile production
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@if command -v shellcheck >/dev/null; then \
+		echo "shellcheck .ci/run .ci/*.sh" && shellcheck .ci/run .ci/*.sh; \
+	else echo "WARNING: shellcheck is not installed; .ci/run and .ci/*.sh were NOT checked (apt-get install shellcheck)" >&2; fi
+
+# Every module and inventory plugin, so new plugins are covered without editing this file.
+docs: venv tools
+	$(TOOLS)/antsibull-docs lint-collection-docs --plugin-docs .
+	@set -e; for f in plugins/modules/*.py plugins/inventory/*.py; do \
+		[ -e "$$f" ] || continue; \
+		name=$$(basename "$$f" .py); [ "$$name" = __init__ ] && continue; \
+		type=module; case "$$f" in plugins/inventory/*) type=inventory;; esac; \
+		$(BIN)/ansible-doc -t $$type oceanops.digitalocean.$$name >/dev/null \
+			&& echo "ansible-doc -t $$type oceanops.digitalocean.$$name: ok"; \
+	done
+
+# Builds dist/oceanops-digitalocean-<version>.tar.gz, checks it for junk, installs it into an empty
+# collections path and runs the demo playbook (or action_info until it exists) against the simulator.
+build: venv
+	OCEANOPS_GATE_TESTS=1 $(BIN)/python -m pytest -q -p no:cov tests/quality/test_build.py
+
+# Fragments are kept (changelogs/config.yaml), so the release entry of the galaxy.yml version is
+# refreshed from them and from the plugins' version_added; its release date stays as recorded.
+VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
+RELEASE_DATE = $(shell sed -n "s/^    release_date: '\(.*\)'/\1/p" changelogs/changelog.yaml 2>/dev/null | tail -n 1)
+changelog: venv tools
+	$(TOOLS)/antsibull-changelog lint
+	$(TOOLS)/antsibull-changelog release --version $(VERSION) $(if $(RELEASE_DATE),--date $(RELEASE_DATE)) \
+		--update-existing --reload-plugins --refresh --ansible-doc-bin $(BIN)/ansible-doc
+	@rm -f changelogs/.plugin-cache.yaml
+
+gate-proof: venv
+	OCEANOPS_GATE_TESTS=1 $(BIN)/python -m pytest -q -p no:cov tests/quality/test_sanity_gate.py
+
+ci:
+	.ci/run
+
+clean-output:
+	rm -rf tests/output dist .coverage .coverage.*
