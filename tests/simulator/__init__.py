@@ -1,0 +1,13 @@
+"""A DigitalOcean API v2 simulator: a real, stateful HTTP server on loopback.
+
+It serves every operation of ``do-droplet-actions.openapi.yaml`` (Droplets, Droplet actions,
+Actions, snapshots, images, the account) with DigitalOcean's semantics: Actions that take time and
+lock their Droplet, snapshots that appear when their Action completes, pagination, auth, rate
+limits, plus injected faults. Tests, benchmarks and the demo drive it through its admin API
+(``/_sim/``), most simply with :class:`tests.simulator.client.SimClient`.
+
+Modules, one job each: ``state`` (the rules), ``render`` (the JSON the API shows), ``api`` and
+``admin`` (endpoints), ``app`` (the request pipeline), ``server`` (HTTP), ``routing``,
+``pagination``, ``ratelimit``, ``faults``, ``requestlog``, ``settings``, ``catalog``, ``clock``,
+``client``; ``python -m tests.simulator`` runs it.
+"""

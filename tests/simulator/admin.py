@@ -1,0 +1,155 @@
+"""The admin API under /_sim/: how tests, benchmarks and the demo set up and watch the simulator.
+
+No auth, JSON in and out, never counted in the request log or the rate limits::
+
+    POST   /_sim/reset     {"droplets": [seed, ...], "settings": {...}}  -> the new state
+    GET    /_sim/settings                                                -> the settings
+    PUT    /_sim/settings  {...}  (merged into the current settings)     -> the settings
+    GET    /_sim/faults                                                  -> the active rules
+    POST   /_sim/faults    rule | [rule, ...]                            -> the active rules
+    DELETE /_sim/faults                                                  -> 204
+    GET    /_sim/requests                                                -> the request log
+    DELETE /_sim/requests                                                -> 204
+    GET    /_sim/state                                          -> droplets, actions, snapshots
+
+A reset empties everything (Droplets, Actions, images, faults, the request log, the rate-limit
+windows, the id counters) and restores the settings the server started with, before merging the
+body's. A Droplet seed takes ``name``, ``region``, ``size``, ``image`` (slug or id), ``status``
+(``active``, ``off`` or ``new``, which runs a ``create`` Action), ``tags``, ``id``, ``backups``,
+``ipv6``, and for the simulation: ``shutdown_fails`` (its shutdowns complete but it stays on),
+``action_durations`` (its own seconds per action type) and ``snapshots`` (names of snapshots it
+already has). A bad request is a 400 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import catalog, errors
+from .faults import FaultRule
+from .routing import Router
+from .settings import durations
+from .wire import Request, Response, no_content, ok
+
+if TYPE_CHECKING:
+    from .app import Simulator
+
+router = Router()
+
+_SEED_TYPES: dict[str, type | tuple[type, ...]] = {
+    "id": int,
+    "name": str,
+    "region": str,
+    "size": str,
+    "image": (str, int),
+    "status": str,
+    "tags": list,
+    "backups": bool,
+    "ipv6": bool,
+    "shutdown_fails": bool,
+    "action_durations": dict,
+    "snapshots": list,
+}
+
+
+def seed_droplet(spec: Any, number: int) -> dict[str, Any]:
+    """The keyword arguments of :meth:`World.add_droplet` (plus ``snapshots``) for one seed;
+    ValueError says what is wrong. ``number`` names Droplets that have no name."""
+    if not isinstance(spec, Mapping):
+        raise ValueError("each Droplet seed must be a JSON object")
+    for key, value in spec.items():
+        kind = _SEED_TYPES.get(key)
+        if kind is None:
+            raise ValueError(f"unknown Droplet seed key: {key}")
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise ValueError(f"Droplet seed key {key} has the wrong type: {value!r}")
+    seed = dict(spec)
+    seed.setdefault("name", f"droplet-{number:02d}")
+    if seed.get("region", catalog.DEFAULT_REGION) not in catalog.REGIONS:
+        raise ValueError(f"unknown region {seed['region']!r}; known: {sorted(catalog.REGIONS)}")
+    if seed.get("size", catalog.DEFAULT_SIZE) not in catalog.SIZES:
+        raise ValueError(f"unknown size {seed['size']!r}; known: {sorted(catalog.SIZES)}")
+    if seed.get("status", "active") not in ("active", "off", "new"):
+        raise ValueError("status must be active, off or new")
+    if "image" in seed:
+        seed["image"] = catalog.public_image(seed["image"])
+        if seed["image"] is None:
+            raise ValueError(f"unknown public image {spec['image']!r}")
+    if not all(isinstance(item, str) for item in seed.get("tags", []) + seed.get("snapshots", [])):
+        raise ValueError("tags and snapshots must be lists of strings")
+    if "action_durations" in seed:
+        seed["action_durations"] = durations(seed["action_durations"])
+    if "id" in seed:
+        seed["droplet_id"] = seed.pop("id")
+        if seed["droplet_id"] < 1:
+            raise ValueError("a Droplet id must be positive")
+    return seed
+
+
+def _invalid(error: ValueError) -> errors.ApiError:
+    return errors.bad_request(str(error))
+
+
+@router.route("POST", "/_sim/reset")
+def reset(sim: Simulator, request: Request) -> Response:
+    body = request.json or {}
+    if not isinstance(body, Mapping) or set(body) - {"droplets", "settings"}:
+        raise errors.bad_request('the body must be {"droplets": [...], "settings": {...}}')
+    try:
+        sim.reset(droplets=body.get("droplets") or [], settings=body.get("settings") or {})
+    except ValueError as error:
+        raise _invalid(error) from None
+    return ok(sim.state())
+
+
+@router.route("GET", "/_sim/settings")
+def get_settings(sim: Simulator, request: Request) -> Response:
+    return ok(sim.world.settings.to_json())
+
+
+@router.route("PUT", "/_sim/settings")
+def put_settings(sim: Simulator, request: Request) -> Response:
+    try:
+        sim.world.settings = sim.world.settings.merged(request.json)
+    except ValueError as error:
+        raise _invalid(error) from None
+    return ok(sim.world.settings.to_json())
+
+
+@router.route("GET", "/_sim/faults")
+def get_faults(sim: Simulator, request: Request) -> Response:
+    return ok(sim.faults.to_json())
+
+
+@router.route("POST", "/_sim/faults")
+def add_faults(sim: Simulator, request: Request) -> Response:
+    body = request.json
+    try:
+        rules = [FaultRule.parse(spec) for spec in (body if isinstance(body, list) else [body])]
+    except ValueError as error:
+        raise _invalid(error) from None
+    sim.faults.add(rules)
+    return ok(sim.faults.to_json())
+
+
+@router.route("DELETE", "/_sim/faults")
+def clear_faults(sim: Simulator, request: Request) -> Response:
+    sim.faults.clear()
+    return no_content()
+
+
+@router.route("GET", "/_sim/requests")
+def get_requests(sim: Simulator, request: Request) -> Response:
+    return ok(sim.log.to_json())
+
+
+@router.route("DELETE", "/_sim/requests")
+def clear_requests(sim: Simulator, request: Request) -> Response:
+    sim.log.clear()
+    return no_content()
+
+
+@router.route("GET", "/_sim/state")
+def get_state(sim: Simulator, request: Request) -> Response:
+    return ok(sim.state())

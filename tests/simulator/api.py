@@ -1,0 +1,390 @@
+"""The /v2 endpoints: the 22 operations of the spec subset, each a small function.
+
+A handler gets the simulator (called under its lock, with the world settled), the request and the
+path parameters; it validates everything first, then changes the world, then renders the answer.
+Validation failures use the API's wording: 422 "request payload validation failed" for a body of
+the wrong shape, or the specific messages the API gives (an invalid size, a pending event, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from . import catalog, errors, render
+from .pagination import paginate
+from .routing import Router
+from .state import DROPLET_ACTION_TYPES, IMAGE_ACTION_TYPES, Image
+from .wire import Request, Response, no_content, ok
+
+if TYPE_CHECKING:
+    from .app import Simulator
+
+router = Router()
+
+# DigitalOcean's hostname rule for Droplet names (droplet_single_create.name in the spec).
+_HOSTNAME = re.compile(r"^[a-zA-Z0-9]?[a-z0-9A-Z.\-]*[a-z0-9A-Z]$")
+_BAD_HOSTNAME = "Only valid hostname characters are allowed. (a-z, A-Z, 0-9, . and -)"
+_DISTRIBUTIONS = {
+    "Arch Linux", "CentOS", "CoreOS", "Debian", "Fedora", "Fedora Atomic", "FreeBSD", "Gentoo",
+    "openSUSE", "RancherOS", "Rocky Linux", "Ubuntu", "Unknown",
+}  # fmt: skip
+_BACKUP_POLICY = {
+    "plan": {"daily", "weekly"},
+    "weekday": {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"},
+    "hour": {0, 4, 8, 12, 16, 20},
+}
+
+
+def _list(request: Request, key: str, items: list, render_item) -> Response:
+    url = f"{request.base_url}{request.path}"
+    return ok(paginate(key, items, render_item, query=request.query, url=url))
+
+
+def _object_body(request: Request) -> dict:
+    body = request.json
+    if not isinstance(body, dict):
+        raise errors.unprocessable()
+    return body
+
+
+def _optional(body: dict, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+    """``body[key]`` if it is there and of ``kind`` (422 otherwise), else ``default``."""
+    if key not in body:
+        return default
+    value = body[key]
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise errors.unprocessable()  # JSON true is no integer, whatever Python thinks
+    return value
+
+
+def _string_list(body: dict, key: str) -> list[str]:
+    values = _optional(body, key, list, [])
+    if not all(isinstance(value, str) for value in values):
+        raise errors.unprocessable()
+    return values
+
+
+def _query_choice(request: Request, name: str, choices: set[str]) -> str | None:
+    value = request.query.get(name)
+    if value is not None and value not in choices:
+        raise errors.bad_request(f"invalid value for query parameter {name}: {value!r}")
+    return value
+
+
+# -- account and actions ---------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/account")
+def get_account(sim: Simulator, request: Request) -> Response:
+    return ok({"account": catalog.ACCOUNT})
+
+
+@router.route("GET", "/v2/actions")
+def list_actions(sim: Simulator, request: Request) -> Response:
+    return _list(request, "actions", sim.world.actions[::-1], render.action)
+
+
+@router.route("GET", "/v2/actions/{action_id:int}")
+def get_action(sim: Simulator, request: Request, action_id: int) -> Response:
+    return ok({"action": render.action(sim.world.action(action_id))})
+
+
+# -- Droplets --------------------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/droplets")
+def list_droplets(sim: Simulator, request: Request) -> Response:
+    name, tag = request.query.get("name"), request.query.get("tag_name")
+    gpus = _query_choice(request, "type", {"droplets", "gpus"}) == "gpus"
+    droplets = [
+        d
+        for d in sorted(sim.world.droplets.values(), key=lambda d: d.id)
+        if not gpus
+        and (name is None or d.name.lower() == name.lower())
+        and (tag is None or tag in d.tags)
+    ]
+    return _list(request, "droplets", droplets, render.droplet)
+
+
+@router.route("POST", "/v2/droplets")
+def create_droplets(sim: Simulator, request: Request) -> Response:
+    body = _object_body(request)
+    if ("name" in body) == ("names" in body):
+        raise errors.unprocessable()
+    names = [_optional(body, "name", str)] if "name" in body else _string_list(body, "names")
+    if not 1 <= len(names) <= 10:
+        raise errors.unprocessable()
+    if not all(len(name) <= 255 and _HOSTNAME.match(name) for name in names):
+        raise errors.unprocessable(_BAD_HOSTNAME)
+    region = _optional(body, "region", str, catalog.DEFAULT_REGION)
+    if region not in catalog.REGIONS:
+        raise errors.unprocessable("You specified an invalid region for Droplet creation.")
+    size = _optional(body, "size", str)
+    if size not in catalog.SIZES:
+        raise errors.unprocessable("You specified an invalid size for Droplet creation.")
+    image = _creation_image(sim, _optional(body, "image", (str, int)))
+    tags = _string_list(body, "tags")
+    backups = _optional(body, "backups", bool, False)
+    ipv6 = _optional(body, "ipv6", bool, False)
+
+    droplets = [
+        sim.world.add_droplet(
+            name=name,
+            region=region,
+            size=size,
+            image=image,
+            status="new",
+            tags=tags,
+            backups=backups,
+            ipv6=ipv6,
+            create_errors=sim.faults.take_errored(request.method, request.path, "create"),
+        )
+        for name in names
+    ]
+    links = {
+        "actions": [
+            {
+                "id": d.pending.id,
+                "rel": "create",
+                "href": f"{request.base_url}/v2/actions/{d.pending.id}",
+            }
+            for d in droplets
+        ]
+    }
+    if "name" in body:
+        return ok({"droplet": render.droplet(droplets[0]), "links": links}, 202)
+    return ok({"droplets": [render.droplet(d) for d in droplets], "links": links}, 202)
+
+
+def _creation_image(sim: Simulator, key: str | int | None) -> dict:
+    """The image a new Droplet boots: a public image by slug or id, or the user's own by id."""
+    if key is None:
+        raise errors.unprocessable("You specified an invalid image for Droplet creation.")
+    public = catalog.public_image(key)
+    if public:
+        return public
+    own = sim.world.images.get(key) if isinstance(key, int) else None
+    if own is None or own.status != "available":
+        raise errors.unprocessable("You specified an invalid image for Droplet creation.")
+    return render.image(own)
+
+
+@router.route("DELETE", "/v2/droplets")
+def delete_droplets_by_tag(sim: Simulator, request: Request) -> Response:
+    tag = request.query.get("tag_name")
+    if not tag:
+        raise errors.bad_request("tag_name is required to delete Droplets by tag")
+    for droplet in [d for d in sim.world.droplets.values() if tag in d.tags]:
+        sim.world.delete_droplet(droplet)
+    return _no_content_with_type()
+
+
+def _no_content_with_type() -> Response:
+    response = no_content()
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    return response
+
+
+@router.route("GET", "/v2/droplets/{droplet_id:int}")
+def get_droplet(sim: Simulator, request: Request, droplet_id: int) -> Response:
+    return ok({"droplet": render.droplet(sim.world.droplet(droplet_id))})
+
+
+@router.route("DELETE", "/v2/droplets/{droplet_id:int}")
+def delete_droplet(sim: Simulator, request: Request, droplet_id: int) -> Response:
+    sim.world.delete_droplet(sim.world.droplet(droplet_id))
+    return _no_content_with_type()
+
+
+@router.route("GET", "/v2/droplets/{droplet_id:int}/snapshots")
+def list_droplet_snapshots(sim: Simulator, request: Request, droplet_id: int) -> Response:
+    droplet = sim.world.droplet(droplet_id)
+    snapshots = [sim.world.images[i] for i in droplet.snapshot_ids]
+    return _list(request, "snapshots", snapshots, render.droplet_snapshot)
+
+
+# -- Droplet actions -------------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/droplets/{droplet_id:int}/actions")
+def list_droplet_actions(sim: Simulator, request: Request, droplet_id: int) -> Response:
+    actions = sim.world.droplet_actions(sim.world.droplet(droplet_id))[::-1]
+    return _list(request, "actions", actions, render.action)
+
+
+@router.route("GET", "/v2/droplets/{droplet_id:int}/actions/{action_id:int}")
+def get_droplet_action(sim: Simulator, request: Request, droplet_id: int, action_id: int):
+    sim.world.droplet(droplet_id)
+    action = sim.world.action(action_id)
+    if action.resource_type != "droplet" or action.resource_id != droplet_id:
+        raise errors.not_found()
+    return ok({"action": render.action(action)})
+
+
+@router.route("POST", "/v2/droplets/{droplet_id:int}/actions")
+def post_droplet_action(sim: Simulator, request: Request, droplet_id: int) -> Response:
+    droplet = sim.world.droplet(droplet_id)
+    kind, params = _droplet_action_request(_object_body(request))
+    sim.world.check_droplet_action(droplet, kind)
+    will_error = sim.faults.take_errored(request.method, request.path, kind)
+    action = sim.world.start_droplet_action(droplet, kind, params, will_error)
+    return ok({"action": render.action(action)}, 201)
+
+
+def _droplet_action_request(body: dict) -> tuple[str, dict]:
+    """The action type and its parameters, checked as the API checks them."""
+    kind = body.get("type")
+    if kind not in DROPLET_ACTION_TYPES:
+        raise errors.unprocessable()
+    if kind == "snapshot":
+        name = _optional(body, "name", str)
+        return kind, {"name": name} if name else {}
+    if kind == "rename":
+        name = _optional(body, "name", str)
+        if not name:
+            raise errors.unprocessable()
+        if len(name) > 255 or not _HOSTNAME.match(name):
+            raise errors.unprocessable(_BAD_HOSTNAME)
+        return kind, {"name": name}
+    if kind == "enable_backups":
+        policy = _optional(body, "backup_policy", dict, {})
+        for key, value in policy.items():
+            if key in _BACKUP_POLICY and value not in _BACKUP_POLICY[key]:
+                raise errors.unprocessable()
+        return kind, {"backup_policy": policy}
+    return kind, {}
+
+
+# -- snapshots -------------------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/snapshots")
+def list_snapshots(sim: Simulator, request: Request) -> Response:
+    volumes = _query_choice(request, "resource_type", {"droplet", "volume"}) == "volume"
+    snapshots = [] if volumes else sim.world.snapshots()
+    return _list(request, "snapshots", snapshots, render.snapshot)
+
+
+def _snapshot(sim: Simulator, snapshot_id: str) -> Image:
+    """A Droplet snapshot by id: 404 if nothing has that id, 400 if it is another kind of image."""
+    if not snapshot_id.isdigit():
+        raise errors.not_found()  # a volume snapshot id (a UUID): the simulator has no volumes
+    image = sim.world.images.get(int(snapshot_id)) or catalog.public_image(int(snapshot_id))
+    if image is None:
+        raise errors.not_found()
+    if not isinstance(image, Image) or image.type != "snapshot":
+        raise errors.bad_request(errors.NOT_A_SNAPSHOT)
+    return image
+
+
+@router.route("GET", "/v2/snapshots/{snapshot_id}")
+def get_snapshot(sim: Simulator, request: Request, snapshot_id: str) -> Response:
+    return ok({"snapshot": render.snapshot(_snapshot(sim, snapshot_id))})
+
+
+@router.route("DELETE", "/v2/snapshots/{snapshot_id}")
+def delete_snapshot(sim: Simulator, request: Request, snapshot_id: str) -> Response:
+    sim.world.delete_image(_snapshot(sim, snapshot_id))
+    return no_content()
+
+
+# -- images ----------------------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/images")
+def list_images(sim: Simulator, request: Request) -> Response:
+    kind = _query_choice(request, "type", {"application", "distribution"})
+    private = _query_choice(request, "private", {"true", "false"}) == "true"
+    tag = request.query.get("tag_name")
+    public = [] if private else catalog.PUBLIC_IMAGES
+    if kind:
+        public = [
+            i
+            for i in public
+            if (i["id"] in catalog.APPLICATION_IMAGE_IDS) == (kind == "application")
+        ]
+    own = [] if kind else [render.image(i) for i in sim.world.images.values()]
+    images = [i for i in public + own if tag is None or tag in i["tags"]]
+    return _list(request, "images", images, lambda image: image)
+
+
+@router.route("POST", "/v2/images")
+def create_custom_image(sim: Simulator, request: Request) -> Response:
+    body = _object_body(request)
+    name, url = _optional(body, "name", str), _optional(body, "url", str)
+    region = _optional(body, "region", str)
+    if not (name and url and region in catalog.REGIONS):
+        raise errors.unprocessable()
+    distribution = _optional(body, "distribution", str, "Unknown")
+    image = sim.world.add_custom_image(
+        name=name,
+        region=region,
+        distribution=distribution if distribution in _DISTRIBUTIONS else "Unknown",
+        description=_optional(body, "description", str, ""),
+        tags=_string_list(body, "tags"),
+    )
+    return ok({"image": render.image(image)}, 202)
+
+
+def _own_image(sim: Simulator, image_id: int) -> Image:
+    """A user image; public images belong to DigitalOcean and cannot be changed (403)."""
+    if catalog.public_image(image_id):
+        raise errors.forbidden()
+    return sim.world.image(image_id)
+
+
+@router.route("GET", "/v2/images/{image_id}")
+def get_image(sim: Simulator, request: Request, image_id: str) -> Response:
+    """By id, or by slug for public images (private images have no slug)."""
+    public = catalog.public_image(int(image_id) if image_id.isdigit() else image_id)
+    if public:
+        return ok({"image": public})
+    if not image_id.isdigit():
+        raise errors.not_found()
+    return ok({"image": render.image(sim.world.image(int(image_id)))})
+
+
+@router.route("PUT", "/v2/images/{image_id:int}")
+def update_image(sim: Simulator, request: Request, image_id: int) -> Response:
+    image = _own_image(sim, image_id)
+    body = _object_body(request)
+    name = _optional(body, "name", str, image.name)
+    description = _optional(body, "description", str, image.description)
+    distribution = _optional(body, "distribution", str, image.distribution)
+    if not name:
+        raise errors.unprocessable()
+    image.name, image.description = name, description
+    image.distribution = distribution if distribution in _DISTRIBUTIONS else "Unknown"
+    return ok({"image": render.image(image)})
+
+
+@router.route("DELETE", "/v2/images/{image_id:int}")
+def delete_image(sim: Simulator, request: Request, image_id: int) -> Response:
+    sim.world.delete_image(_own_image(sim, image_id))
+    return no_content()
+
+
+@router.route("GET", "/v2/images/{image_id:int}/actions")
+def list_image_actions(sim: Simulator, request: Request, image_id: int) -> Response:
+    if not catalog.public_image(image_id):
+        sim.world.image(image_id)
+    actions = sim.world.image_actions(image_id)[::-1]
+    return _list(request, "actions", actions, render.action)
+
+
+@router.route("POST", "/v2/images/{image_id:int}/actions")
+def post_image_action(sim: Simulator, request: Request, image_id: int) -> Response:
+    image = _own_image(sim, image_id)
+    body = _object_body(request)
+    kind = body.get("type")
+    if kind not in IMAGE_ACTION_TYPES:
+        raise errors.unprocessable()
+    params = {}
+    if kind == "transfer":
+        params["region"] = _optional(body, "region", str)
+        if params["region"] not in catalog.REGIONS:
+            raise errors.unprocessable()
+    will_error = sim.faults.take_errored(request.method, request.path, kind)
+    action = sim.world.start_image_action(image, kind, params, will_error)
+    return ok({"action": render.action(action)}, 201)

@@ -1,0 +1,144 @@
+"""The simulator as an application: one request in, one response out, nothing about sockets.
+
+An API request goes through, in order: injected faults (which may delay it, answer for it, or
+drop it), authentication (401), the rate limits (429), then its endpoint. Faults come first
+because they stand for trouble in front of the API (a load balancer, the network): their answers
+do not use up the token's budget. Admin requests (/_sim/...) skip all of that.
+
+One lock guards all state. Handlers are quick, in-memory and never wait, so one lock costs
+nothing measurable and makes every request atomic: of twenty simultaneous POSTs to one Droplet,
+exactly one finds it unlocked. Only an injected delay sleeps, and it sleeps outside the lock.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+import uuid
+from collections.abc import Iterable, Mapping
+from threading import Lock
+from typing import Any
+
+from . import admin, api, errors, render
+from .clock import Clock
+from .faults import FaultRule, Faults
+from .ratelimit import RateLimiter
+from .requestlog import RequestLog, token_hash
+from .routing import Router
+from .settings import Settings
+from .state import World
+from .wire import Request, Response
+
+
+class Simulator:
+    """All of the simulator's state, and the pipeline every request goes through."""
+
+    def __init__(self, baseline: Settings | None = None):
+        self.baseline = baseline or Settings()
+        self.lock = Lock()
+        self.reset()
+
+    def reset(self, droplets: Iterable[Any] = (), settings: Mapping[str, Any] | None = None):
+        """Start afresh from the baseline settings, merged with ``settings``, and seed Droplets.
+        Everything is checked first (ValueError): a bad reset leaves the old state in place."""
+        merged = self.baseline.merged(settings or {})
+        seeds = [admin.seed_droplet(spec, number) for number, spec in enumerate(droplets, 1)]
+        clock = Clock()
+        self.world = World(merged, clock)
+        self.faults = Faults()
+        self.limiter = RateLimiter(clock)
+        self.log = RequestLog()
+        for seed in seeds:
+            snapshots = seed.pop("snapshots", [])
+            droplet = self.world.add_droplet(**seed)
+            for name in snapshots:
+                self.world.add_snapshot(droplet, name, created_at=droplet.created_at)
+
+    def state(self) -> dict[str, Any]:
+        """Droplets and Actions as the API lists them (Actions newest first), and snapshots as
+        /v2/snapshots shows them."""
+        world = self.world
+        droplets = sorted(world.droplets.values(), key=lambda d: d.id)
+        return {
+            "droplets": [render.droplet(d) for d in droplets],
+            "actions": [render.action(a) for a in reversed(world.actions)],
+            "snapshots": [render.snapshot(s) for s in world.snapshots()],
+        }
+
+    # -- the pipeline ---------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
+        if request.path == "/_sim" or request.path.startswith("/_sim/"):
+            with self.lock:
+                self.world.settle()
+                return self._dispatch(admin.router, request)
+        response = self._serve_api(request)
+        with self.lock:
+            self.log.record(request, response, (time.perf_counter() - started) * 1000)
+        return response
+
+    def _serve_api(self, request: Request) -> Response:
+        with self.lock:
+            fired = self.faults.take(request.method, request.path, request.action_type)
+        delay = sum(rule.delay for rule in fired if rule.kind == "delay")
+        if delay:
+            time.sleep(delay)
+        failure = next((rule for rule in fired if rule.kind in ("status", "drop")), None)
+        if failure is not None and failure.phase == "before":
+            return self._fault_response(failure, request)
+        with self.lock:
+            response = self._answer(request)
+        if failure is not None:  # phase "after": the request took effect, its answer is lost
+            return self._fault_response(failure, request)
+        return response
+
+    def _answer(self, request: Request) -> Response:
+        """Authenticate, count, route: the API proper (under the lock)."""
+        self.world.settle()
+        token = request.bearer_token
+        limits = self.world.settings.rate_limit
+        if not self._authorized(token):
+            response = self._error(errors.unauthorized())
+            response.headers.update(self.limiter.peek(token_hash(token) or "", limits))
+            return response
+        verdict = self.limiter.take(token_hash(token), limits)
+        if verdict.allowed:
+            response = self._dispatch(api.router, request)
+        else:
+            response = self._error(errors.too_many_requests())
+        response.headers.update(verdict.headers)
+        return response
+
+    def _authorized(self, token: str | None) -> bool:
+        allowed = self.world.settings.tokens
+        return token is not None and (not allowed or token in allowed)
+
+    def _fault_response(self, rule: FaultRule, request: Request) -> Response:
+        if rule.kind == "drop":
+            return Response(0, drop=True)
+        response = self._error(errors.for_status(rule.status))
+        with self.lock:
+            limits = self.world.settings.rate_limit
+            response.headers.update(
+                self.limiter.peek(token_hash(request.bearer_token) or "", limits)
+            )
+        if rule.retry_after is not None:
+            response.headers["retry-after"] = f"{rule.retry_after:g}"
+        return response
+
+    def _dispatch(self, router: Router, request: Request) -> Response:
+        try:
+            handler, params = router.resolve(request.method, request.path)
+            return handler(self, request, **params)
+        except errors.ApiError as error:
+            return self._error(error)
+        except Exception:  # a bug: answer like the API would, keep serving, and say where
+            traceback.print_exc(file=sys.stderr)
+            return self._error(errors.server_error())
+
+    @staticmethod
+    def _error(error: errors.ApiError) -> Response:
+        body = {"id": error.error_id, "message": error.message, "request_id": str(uuid.uuid4())}
+        return Response(error.status, body)

@@ -1,0 +1,140 @@
+"""A client for the admin API, and a way to run the simulator as a child process.
+
+Tests, benchmarks and the demo use the same few calls::
+
+    with SimClient.start(time_scale=0.01) as sim:
+        sim.reset(droplets=[{"name": "web-1"}], settings={"shutdown_fails": True})
+        requests.get(f"{sim.url}/droplets", headers={"Authorization": "Bearer t"})
+        sim.faults({"kind": "status", "status": 503, "path": "^/v2/droplets$", "count": 1})
+        print(sim.requests())
+
+Standard library only, like the simulator itself.
+"""
+
+from __future__ import annotations
+
+import json
+import select
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class SimError(RuntimeError):
+    """The admin API refused a call (its message says why) or the simulator would not start."""
+
+
+class SimClient:
+    """Drives one simulator at ``base`` (``http://HOST:PORT``) through ``/_sim/``."""
+
+    def __init__(self, base: str, process: subprocess.Popen | None = None):
+        self.base = base.rstrip("/")
+        self.process = process
+
+    @property
+    def url(self) -> str:
+        """The API's base URL, as clients take it: ``http://HOST:PORT/v2``."""
+        return f"{self.base}/v2"
+
+    @property
+    def admin_url(self) -> str:
+        return f"{self.base}/_sim"
+
+    # -- the admin API -------------------------------------------------------------------------
+
+    def reset(self, droplets: list[dict] | None = None, settings: dict | None = None) -> dict:
+        """Empty the state, restore the start-up settings merged with ``settings``, seed
+        ``droplets``; returns the new state (see :meth:`state`)."""
+        return self._call(
+            "POST", "/reset", {"droplets": droplets or [], "settings": settings or {}}
+        )
+
+    def settings(self, **changes: Any) -> dict:
+        """The settings, after merging ``changes`` if any are given."""
+        return (
+            self._call("PUT", "/settings", changes) if changes else self._call("GET", "/settings")
+        )
+
+    def faults(self, *rules: dict) -> list[dict]:
+        """Add fault rules; returns all active rules (with none given, only returns them)."""
+        return self._call("POST", "/faults", list(rules)) if rules else self._call("GET", "/faults")
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def requests(self) -> list[dict]:
+        """The request log, oldest first."""
+        return self._call("GET", "/requests")
+
+    def clear_requests(self) -> None:
+        self._call("DELETE", "/requests")
+
+    def state(self) -> dict:
+        """``{"droplets": [...], "actions": [...], "snapshots": [...]}`` as the API shows them."""
+        return self._call("GET", "/state")
+
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.admin_url}{path}", data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                payload = response.read()
+        except urllib.error.HTTPError as error:
+            detail = json.loads(error.read() or b"{}").get("message", error.reason)
+            raise SimError(f"{method} /_sim{path}: {error.code} {detail}") from None
+        return json.loads(payload) if payload else None
+
+    # -- a simulator in a child process --------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        time_scale: float | None = None,
+        tokens: tuple[str, ...] = (),
+        seed: str | Path | None = None,
+        timeout: float = 15.0,
+    ) -> SimClient:
+        """Start ``python -m tests.simulator`` and wait until it listens."""
+        command = [sys.executable, "-m", "tests.simulator", "--host", host, "--port", str(port)]
+        if time_scale is not None:
+            command += ["--time-scale", str(time_scale)]
+        for token in tokens:
+            command += ["--token", token]
+        if seed is not None:
+            command += ["--seed", str(seed)]
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+        ready, _, _ = select.select([process.stdout], [], [], timeout)
+        line = process.stdout.readline() if ready else ""
+        if not line.startswith("listening on "):
+            process.kill()
+            process.wait()
+            raise SimError(f"the simulator did not start (exit code {process.returncode})")
+        return cls(line.split()[-1], process)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the child process started by :meth:`start` (SIGTERM, then SIGKILL)."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+        self.process = None
+
+    def __enter__(self) -> SimClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

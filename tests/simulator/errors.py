@@ -1,0 +1,68 @@
+"""DigitalOcean's error responses: ``{"id": ..., "message": ..., "request_id": ...}``.
+
+Handlers raise :class:`ApiError`; the application turns it into the JSON body. The ids and messages
+are the ones the API and its clients use (see shared/digitalocean-api/FACTS.md, sections 5 and 7).
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+
+class ApiError(Exception):
+    """An HTTP error status with DigitalOcean's short ``id`` and a human ``message``."""
+
+    def __init__(self, status: int, error_id: str, message: str):
+        super().__init__(f"{status} {error_id}: {message}")
+        self.status = status
+        self.error_id = error_id
+        self.message = message
+
+
+def bad_request(message: str = "error parsing request body") -> ApiError:
+    return ApiError(400, "bad_request", message)
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401, "unauthorized", "Unable to authenticate you.")
+
+
+def forbidden() -> ApiError:
+    return ApiError(403, "forbidden", "You do not have permission to perform this action.")
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "not_found", "The resource you requested could not be found.")
+
+
+def unprocessable(message: str = "request payload validation failed") -> ApiError:
+    return ApiError(422, "unprocessable_entity", message)
+
+
+def too_many_requests() -> ApiError:
+    return ApiError(429, "too_many_requests", "API rate limit exceeded.")
+
+
+def server_error() -> ApiError:
+    return ApiError(500, "server_error", "Unexpected server-side error")
+
+
+def for_status(status: int) -> ApiError:
+    """The error an injected fault answers with: DigitalOcean's id where it has one."""
+    known = {400: bad_request, 401: unauthorized, 403: forbidden, 404: not_found}
+    known.update({422: unprocessable, 429: too_many_requests, 500: server_error})
+    if status in known:
+        return known[status]()
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return ApiError(status, phrase.lower().replace(" ", "_"), phrase)
+
+
+# The 422 messages of the Droplet action rules, as the API words them.
+PENDING_EVENT = "Droplet already has a pending event."
+CURRENTLY_ON = "Droplet is currently on. Please power it off to run this event."
+ALREADY_OFF = "The droplet is already off."
+BACKUPS_ALREADY_DISABLED = "Backups have already been disabled on this Droplet."
+NOT_A_SNAPSHOT = "the resource is not a snapshot"

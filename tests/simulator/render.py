@@ -1,0 +1,143 @@
+"""The state as the API shows it: plain JSON-ready dictionaries, shaped as the spec says.
+
+Snapshots have three faces: in /v2/droplets/{id}/snapshots the id is an integer and there is a
+``type``; in /v2/snapshots the id is a string and there are ``resource_id``, ``resource_type`` and
+``tags`` instead; in /v2/images they are full image objects.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from . import catalog
+from .clock import iso
+from .state import Action, Droplet, Image
+
+
+def action(a: Action) -> dict:
+    return {
+        "id": a.id,
+        "status": a.status,
+        "type": a.type,
+        "started_at": iso(a.started_at),
+        "completed_at": None if a.completed_at is None else iso(a.completed_at),
+        "resource_id": a.resource_id,
+        "resource_type": a.resource_type,
+        "region": catalog.REGIONS[a.region_slug],
+        "region_slug": a.region_slug,
+    }
+
+
+def droplet(d: Droplet) -> dict:
+    size = catalog.SIZES[d.size]
+    features = ["monitoring", "droplet_agent", "private_networking"]
+    features += ["backups"] * d.backups + ["ipv6"] * d.ipv6
+    return {
+        "id": d.id,
+        "name": d.name,
+        "memory": size["memory"],
+        "vcpus": size["vcpus"],
+        "disk": size["disk"],
+        "disk_info": size["disk_info"],
+        "locked": d.pending is not None,
+        "status": d.status,
+        "kernel": None,
+        "created_at": iso(d.created_at),
+        "features": features,
+        "backup_ids": [],
+        "next_backup_window": _backup_window(d.backups_since),
+        "snapshot_ids": list(d.snapshot_ids),
+        "image": d.image,
+        "volume_ids": [],
+        "size": size,
+        "size_slug": d.size,
+        "networks": _networks(d),
+        "region": catalog.REGIONS[d.region],
+        "tags": list(d.tags),
+        "vpc_uuid": f"760e09ef-dc84-11e8-981e-3cfdfe{d.id % 0xFFFFFF:06x}",
+    }
+
+
+def _backup_window(since: float | None) -> dict | None:
+    """The first whole day after backups were enabled."""
+    if since is None:
+        return None
+    day = datetime.fromtimestamp(since, timezone.utc).date() + timedelta(days=1)
+    return {"start": f"{day}T00:00:00Z", "end": f"{day}T23:00:00Z"}
+
+
+def _networks(d: Droplet) -> dict:
+    """Addresses derived from the id, so every Droplet keeps its own for life."""
+    high, low = (d.id >> 8) & 0xFF, d.id & 0xFF
+    v4 = [
+        {
+            "ip_address": f"10.108.{high}.{low}",
+            "netmask": "255.255.0.0",
+            "gateway": "nil",
+            "type": "private",
+        },
+        {
+            "ip_address": f"104.131.{high}.{low}",
+            "netmask": "255.255.0.0",
+            "gateway": "104.131.0.1",
+            "type": "public",
+        },
+    ]
+    v6 = (
+        [
+            {
+                "ip_address": f"2604:a880:400:d1::{d.id:x}",
+                "netmask": 64,
+                "gateway": "2604:a880:400:d1::1",
+                "type": "public",
+            }
+        ]
+        if d.ipv6
+        else []
+    )
+    return {"v4": v4, "v6": v6}
+
+
+def image(i: Image) -> dict:
+    return {
+        "id": i.id,
+        "name": i.name,
+        "type": i.type,
+        "distribution": i.distribution,
+        "slug": None,
+        "public": False,
+        "regions": list(i.regions),
+        "created_at": iso(i.created_at),
+        "min_disk_size": i.min_disk_size,
+        "size_gigabytes": i.size_gigabytes,
+        "description": i.description,
+        "tags": list(i.tags),
+        "status": i.status,
+        "error_message": "",
+    }
+
+
+def _snapshot_base(i: Image) -> dict:
+    return {
+        "name": i.name,
+        "created_at": iso(i.created_at),
+        "regions": list(i.regions),
+        "min_disk_size": i.min_disk_size,
+        "size_gigabytes": i.size_gigabytes,
+    }
+
+
+def snapshot(i: Image) -> dict:
+    """A snapshot as /v2/snapshots shows it."""
+    return {
+        "id": str(i.id),
+        **_snapshot_base(i),
+        "resource_id": str(i.droplet_id),
+        "resource_type": "droplet",
+        "tags": list(i.tags),
+    }
+
+
+def droplet_snapshot(i: Image) -> dict:
+    """A snapshot as /v2/droplets/{id}/snapshots shows it."""
+    return {"id": i.id, **_snapshot_base(i), "type": "snapshot"}

@@ -1,0 +1,407 @@
+"""The account's state and DigitalOcean's rules for changing it.
+
+:class:`World` holds the Droplets, the Actions and the user's images (snapshots and custom images).
+It is not thread-safe: the application calls it under its one lock.
+
+Time. Every Action gets a deadline when it starts (its duration times ``time_scale``) and ends when
+the first request at or after that deadline calls :meth:`World.settle`. Deadlines sit in a heap, so
+settling costs O(log n) per finished Action and O(1) when nothing is due; effects are applied in
+deadline order, and ``completed_at`` is the deadline itself, not the moment somebody looked. So a
+run is deterministic up to the instants at which requests arrive.
+
+The rules, all checked before anything changes:
+
+* One Action at a time: while a Droplet has an Action in progress it is ``locked``, and a new one
+  gets 422 "Droplet already has a pending event." (a new Droplet is locked by its ``create``).
+* Power actions change ``status`` when they complete, never when they start. A ``shutdown`` is
+  best effort: with ``shutdown_fails`` (a setting, or per Droplet) it completes and the Droplet
+  stays ``active``, as on the real API (api-v2 issue 79).
+* ``power_on`` on a Droplet that is on gets 422 "Droplet is currently on. Please power it off to
+  run this event.": ClusterHQ's flocker provisioner (flocker/provision/_digitalocean.py) retries its
+  ``power_on`` on exactly this message, seen when a completed shutdown had not stopped the guest.
+* ``power_off`` or ``shutdown`` on a Droplet that is off gets 422 "The droplet is already off.", the
+  message DigitalOcean's Objective-C SDK lists among the API's 422 answers. For ``shutdown`` no
+  client documents the real answer; refusing is the safe choice, since a client written against a
+  strict API also works against a lenient one, and not the other way round.
+* ``disable_backups`` with backups off gets "Backups have already been disabled on this Droplet."
+  (same source); ``enable_backups`` twice simply completes.
+* ``reboot`` and ``power_cycle`` end with the Droplet on, whatever it was before.
+* Snapshots of a running Droplet are allowed (live snapshots), unless ``snapshot_requires_off``
+  brings back the classic 422 "Droplet is currently on. ...". A completed snapshot Action creates
+  the image: it shows in the Droplet's ``snapshot_ids``, its snapshots, /v2/snapshots and
+  /v2/images. Its ``created_at`` is the Action's ``started_at``, which clients use to match them.
+* An Action whose Droplet was deleted meanwhile ends ``errored``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from . import catalog, errors
+from .clock import Clock
+from .settings import Settings
+
+DROPLET_IDS_FROM = 3164444
+ACTION_IDS_FROM = 36804636
+IMAGE_IDS_FROM = 6372321
+
+
+@dataclass(eq=False)
+class Action:
+    id: int
+    type: str
+    resource_type: str  # "droplet" or "image"
+    resource_id: int
+    region_slug: str
+    started_at: float  # epoch seconds
+    duration: float  # seconds, already scaled
+    will_error: bool
+    params: dict
+    status: str = "in-progress"
+    completed_at: float | None = None
+
+
+@dataclass(eq=False)
+class Droplet:
+    id: int
+    name: str
+    region: str
+    size: str
+    image: dict
+    status: str
+    tags: list[str]
+    created_at: float
+    backups: bool = False
+    ipv6: bool = False
+    shutdown_fails: bool = False
+    action_durations: dict[str, float] = field(default_factory=dict)
+    snapshot_ids: list[int] = field(default_factory=list)
+    backups_since: float | None = None
+    pending: Action | None = None
+
+
+@dataclass(eq=False)
+class Image:
+    """A user image: a Droplet snapshot, or a custom image imported from a URL."""
+
+    id: int
+    name: str
+    type: str  # "snapshot" or "custom"
+    distribution: str
+    regions: list[str]
+    created_at: float
+    min_disk_size: int
+    size_gigabytes: float
+    tags: list[str]
+    status: str = "available"
+    description: str = ""
+    droplet_id: int | None = None
+
+
+class World:
+    """Everything the API can see, plus the clock that moves it on."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None):
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.droplets: dict[int, Droplet] = {}
+        self.actions: list[Action] = []  # in id order, so oldest first
+        self.images: dict[int, Image] = {}
+        self._actions_by_id: dict[int, Action] = {}
+        self._due: list[tuple[float, int, Callable[[], None]]] = []
+        self._sequence = itertools.count()
+        self._next_droplet_id = DROPLET_IDS_FROM
+        self._next_action_id = ACTION_IDS_FROM
+        self._next_image_id = IMAGE_IDS_FROM
+
+    # -- time -------------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Finish everything whose deadline has passed, in deadline order."""
+        now = self.clock.now()
+        while self._due and self._due[0][0] <= now:
+            _, _, finish = heapq.heappop(self._due)
+            finish()
+
+    def _after(self, seconds: float, callback: Callable[[], None]) -> float:
+        """Run ``callback`` at the first settle ``seconds`` from now; return the start instant."""
+        start = self.clock.now()
+        heapq.heappush(self._due, (start + seconds, next(self._sequence), callback))
+        return start
+
+    def _duration(self, kind: str, droplet: Droplet | None = None) -> float:
+        overrides = droplet.action_durations if droplet else {}
+        seconds = overrides.get(kind, self.settings.action_durations.get(kind, 1.0))
+        return seconds * self.settings.time_scale
+
+    # -- Droplets ---------------------------------------------------------------------------
+
+    def droplet(self, droplet_id: int) -> Droplet:
+        if droplet_id not in self.droplets:
+            raise errors.not_found()
+        return self.droplets[droplet_id]
+
+    def add_droplet(
+        self,
+        *,
+        name: str,
+        region: str = catalog.DEFAULT_REGION,
+        size: str = catalog.DEFAULT_SIZE,
+        image: dict | None = None,
+        status: str = "active",
+        tags: Iterable[str] = (),
+        droplet_id: int | None = None,
+        backups: bool = False,
+        ipv6: bool = False,
+        shutdown_fails: bool = False,
+        action_durations: dict[str, float] | None = None,
+        create_errors: bool = False,
+    ) -> Droplet:
+        """A new Droplet; one with status ``new`` starts its ``create`` Action at once (which ends
+        ``errored`` if ``create_errors``, leaving the Droplet ``new``)."""
+        if droplet_id is None:
+            droplet_id = self._next_droplet_id
+        self._next_droplet_id = max(self._next_droplet_id, droplet_id + 1)
+        now = self.clock.wall(self.clock.now())
+        droplet = Droplet(
+            id=droplet_id,
+            name=name,
+            region=region,
+            size=size,
+            image=image or catalog.public_image(catalog.DEFAULT_IMAGE),
+            status=status,
+            tags=list(tags),
+            created_at=now,
+            backups=backups,
+            backups_since=now if backups else None,
+            ipv6=ipv6,
+            shutdown_fails=shutdown_fails,
+            action_durations=dict(action_durations or {}),
+        )
+        self.droplets[droplet_id] = droplet
+        if status == "new":
+            self._start(droplet, "create", {}, will_error=create_errors)
+        return droplet
+
+    def delete_droplet(self, droplet: Droplet) -> None:
+        """Remove the Droplet; its snapshots stay, an Action still running on it will error."""
+        del self.droplets[droplet.id]
+
+    def droplet_actions(self, droplet: Droplet) -> list[Action]:
+        return [
+            a for a in self.actions if a.resource_type == "droplet" and a.resource_id == droplet.id
+        ]
+
+    def check_droplet_action(self, droplet: Droplet, kind: str) -> None:
+        """Refuse an Action the Droplet cannot take now with the API's 422."""
+        if droplet.pending is not None:
+            raise errors.unprocessable(errors.PENDING_EVENT)
+        if kind == "power_on" and droplet.status == "active":
+            raise errors.unprocessable(errors.CURRENTLY_ON)
+        if kind in ("power_off", "shutdown") and droplet.status == "off":
+            raise errors.unprocessable(errors.ALREADY_OFF)
+        if kind == "snapshot" and self.settings.snapshot_requires_off and droplet.status != "off":
+            raise errors.unprocessable(errors.CURRENTLY_ON)
+        if kind == "disable_backups" and not droplet.backups:
+            raise errors.unprocessable(errors.BACKUPS_ALREADY_DISABLED)
+
+    def start_droplet_action(
+        self, droplet: Droplet, kind: str, params: dict, will_error: bool = False
+    ) -> Action:
+        """Start an Action of type ``kind`` (with checked ``params``), or refuse it (422)."""
+        self.check_droplet_action(droplet, kind)
+        return self._start(droplet, kind, params, will_error)
+
+    def _start(self, droplet: Droplet, kind: str, params: dict, will_error: bool) -> Action:
+        action = self._new_action(kind, "droplet", droplet.id, droplet.region, will_error, params)
+        droplet.pending = action
+        self._run(action, droplet, self._duration(kind, droplet))
+        return action
+
+    def _finish_droplet_action(self, action: Action, droplet: Droplet) -> bool:
+        droplet.pending = None
+        if action.will_error or self.droplets.get(droplet.id) is not droplet:
+            return False
+        if kind_effect := _DROPLET_EFFECTS.get(action.type):
+            kind_effect(self, droplet, action)
+        return True
+
+    # -- images and snapshots -----------------------------------------------------------------
+
+    def image(self, image_id: int) -> Image:
+        if image_id not in self.images:
+            raise errors.not_found()
+        return self.images[image_id]
+
+    def snapshots(self) -> list[Image]:
+        return [image for image in self.images.values() if image.type == "snapshot"]
+
+    def add_snapshot(self, droplet: Droplet, name: str, created_at: float) -> Image:
+        image = Image(
+            id=self._take_image_id(),
+            name=name,
+            type="snapshot",
+            distribution=droplet.image["distribution"],
+            regions=[droplet.region],
+            created_at=created_at,
+            min_disk_size=catalog.SIZES[droplet.size]["disk"],
+            size_gigabytes=round(
+                catalog.SIZES[droplet.size]["disk"] * 0.06 + droplet.id % 97 / 100, 2
+            ),
+            tags=list(droplet.tags),
+            droplet_id=droplet.id,
+        )
+        self.images[image.id] = image
+        droplet.snapshot_ids.append(image.id)
+        return image
+
+    def add_custom_image(
+        self, *, name: str, region: str, distribution: str, description: str, tags: list[str]
+    ) -> Image:
+        """A custom image: ``NEW`` while it imports, then ``available``."""
+        image = Image(
+            id=self._take_image_id(),
+            name=name,
+            type="custom",
+            distribution=distribution,
+            regions=[region],
+            created_at=self.clock.wall(self.clock.now()),
+            min_disk_size=0,
+            size_gigabytes=0.0,
+            tags=tags,
+            status="NEW",
+            description=description,
+        )
+        self.images[image.id] = image
+
+        def imported() -> None:
+            image.status, image.min_disk_size, image.size_gigabytes = "available", 10, 1.42
+
+        self._after(self._duration("import"), imported)
+        return image
+
+    def delete_image(self, image: Image) -> None:
+        del self.images[image.id]
+        if image.droplet_id in self.droplets:
+            self.droplets[image.droplet_id].snapshot_ids.remove(image.id)
+
+    def image_actions(self, image_id: int) -> list[Action]:
+        return [a for a in self.actions if a.resource_type == "image" and a.resource_id == image_id]
+
+    def start_image_action(self, image: Image, kind: str, params: dict, will_error: bool) -> Action:
+        """``transfer`` adds a region when it completes; ``convert`` (backup to snapshot) has no
+        effect here, as the simulator makes no backups."""
+        action = self._new_action(kind, "image", image.id, image.regions[0], will_error, params)
+        self._run(action, image, self._duration(kind))
+        return action
+
+    def _finish_image_action(self, action: Action, image: Image) -> bool:
+        if action.will_error or self.images.get(image.id) is not image:
+            return False
+        if action.type == "transfer" and action.params["region"] not in image.regions:
+            image.regions.append(action.params["region"])
+        return True
+
+    def _take_image_id(self) -> int:
+        self._next_image_id += 1
+        return self._next_image_id - 1
+
+    # -- Actions ------------------------------------------------------------------------------
+
+    def action(self, action_id: int) -> Action:
+        if action_id not in self._actions_by_id:
+            raise errors.not_found()
+        return self._actions_by_id[action_id]
+
+    def _new_action(
+        self,
+        kind: str,
+        resource_type: str,
+        resource_id: int,
+        region: str,
+        will_error: bool,
+        params: dict,
+    ) -> Action:
+        action = Action(
+            id=self._next_action_id,
+            type=kind,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            region_slug=region,
+            started_at=0.0,
+            duration=0.0,
+            will_error=will_error,
+            params=params,
+        )
+        self._next_action_id += 1
+        self.actions.append(action)
+        self._actions_by_id[action.id] = action
+        return action
+
+    def _run(self, action: Action, resource: Droplet | Image, duration: float) -> None:
+        """Start the clock on ``action``; at its deadline it completes or errors."""
+
+        def finish() -> None:
+            if isinstance(resource, Droplet):
+                succeeded = self._finish_droplet_action(action, resource)
+            else:
+                succeeded = self._finish_image_action(action, resource)
+            action.status = "completed" if succeeded else "errored"
+            action.completed_at = action.started_at + duration
+
+        action.duration = duration
+        action.started_at = self.clock.wall(self._after(duration, finish))
+
+
+def _set_status(status: str) -> Callable[[World, Droplet, Action], None]:
+    def effect(world: World, droplet: Droplet, action: Action) -> None:
+        droplet.status = status
+
+    return effect
+
+
+def _shutdown(world: World, droplet: Droplet, action: Action) -> None:
+    if not (droplet.shutdown_fails or world.settings.shutdown_fails):
+        droplet.status = "off"
+
+
+def _snapshot(world: World, droplet: Droplet, action: Action) -> None:
+    name = action.params.get("name") or f"{droplet.name}-{int(action.started_at * 1000)}"
+    world.add_snapshot(droplet, name, created_at=action.started_at)
+
+
+def _rename(world: World, droplet: Droplet, action: Action) -> None:
+    droplet.name = action.params["name"]
+
+
+def _backups(enabled: bool) -> Callable[[World, Droplet, Action], None]:
+    def effect(world: World, droplet: Droplet, action: Action) -> None:
+        droplet.backups = enabled
+        droplet.backups_since = action.started_at if enabled else None
+
+    return effect
+
+
+def _enable_ipv6(world: World, droplet: Droplet, action: Action) -> None:
+    droplet.ipv6 = True
+
+
+# What each Droplet Action does when it completes (password_reset only sends an email).
+_DROPLET_EFFECTS: dict[str, Callable[[World, Droplet, Action], None]] = {
+    "create": _set_status("active"),
+    "power_on": _set_status("active"),
+    "reboot": _set_status("active"),
+    "power_cycle": _set_status("active"),
+    "power_off": _set_status("off"),
+    "shutdown": _shutdown,
+    "snapshot": _snapshot,
+    "rename": _rename,
+    "enable_backups": _backups(True),
+    "disable_backups": _backups(False),
+    "enable_ipv6": _enable_ipv6,
+}
+DROPLET_ACTION_TYPES = frozenset(_DROPLET_EFFECTS) - {"create"} | {"password_reset"}
+IMAGE_ACTION_TYPES = frozenset({"transfer", "convert"})
