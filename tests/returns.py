@@ -8,8 +8,18 @@ from pathlib import Path
 import yaml
 
 MODULES = Path(__file__).resolve().parents[1] / "plugins" / "modules"
-# Keys Ansible itself adds to every module result.
-COMMON = {"changed", "failed", "msg", "invocation", "warnings", "deprecations", "diff", "skipped"}
+# Keys Ansible itself adds to module results (besides its internal _ansible_* keys).
+COMMON = {
+    "changed",
+    "failed",
+    "msg",
+    "exception",
+    "invocation",
+    "warnings",
+    "deprecations",
+    "diff",
+    "skipped",
+}
 
 
 def documented_returns(module: str) -> dict:
@@ -41,6 +51,10 @@ def undocumented_keys(module: str, result: dict) -> list:
                     suffix = "[]." if isinstance(sub, list) else "."
                     walk(sub, contains, name + suffix)
 
-    top = {key: value for key, value in result.items() if key not in COMMON}
+    top = {
+        key: value
+        for key, value in result.items()
+        if key not in COMMON and not key.startswith("_ansible")
+    }
     walk(top, documented_returns(module), "")
     return sorted(missing)

@@ -95,14 +95,24 @@ def test_an_unanswered_post_that_did_not_start_anything_is_sent_once_more(sim, c
     assert len(power_offs) == 1
 
 
-def test_an_unanswered_post_that_started_an_action_is_adopted_not_repeated(sim, droplet_id):
-    # The reply is delayed past the client's timeout: the API acted, the client heard nothing.
+def test_an_unanswered_post_that_started_an_action_is_adopted_not_repeated(sim, client, droplet_id):
+    # The API acts on the POST, then the connection drops before the answer.
+    sim.faults(
+        {"method": "POST", "path": "/actions$", "kind": "drop", "phase": "after", "count": 1}
+    )
+    action = runner(client).run(droplet_id, "snapshot", name="nightly")
+    assert action["status"] == "completed"
+    assert len(action_posts(sim)) == 1
+    assert [a["type"] for a in sim.state()["actions"]] == ["snapshot"]
+
+
+def test_a_post_answered_too_late_is_not_repeated(sim, droplet_id):
+    # The answer comes after the client's timeout: the API acted, the client heard nothing.
     sim.faults({"method": "POST", "path": "/actions$", "kind": "delay", "delay": 1.5, "count": 1})
     slow = Client("dop_v1_runner_tests", sim.url, timeout=0.5, retry=RetryPolicy(backoff=0.01))
     action = runner(slow).run(droplet_id, "snapshot", name="nightly")
     assert action["status"] == "completed"
-    snapshots = [a for a in sim.state()["actions"] if a["type"] == "snapshot"]
-    assert len(snapshots) == 1
+    assert [a["type"] for a in sim.state()["actions"]] == ["snapshot"]
 
 
 def test_a_non_retryable_error_from_a_post_is_raised_as_is(sim, client, droplet_id):
