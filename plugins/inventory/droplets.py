@@ -10,6 +10,7 @@ from fnmatch import fnmatchcase
 
 from ansible.errors import AnsibleError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
     DEFAULT_API_URL,
@@ -67,7 +68,7 @@ options:
       - Only Droplets with one of these statuses. All of them by default.
     type: list
     elements: str
-    choices: [new, active, off, archive]
+    choices: [new, active, "off", archive]
     default: []
   hostname:
     description:
@@ -270,7 +271,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self.inventory.add_host(host)
             hostvars = {f"droplet_{key}": droplet.get(key) for key in HOSTVARS}
             for name, value in hostvars.items():
-                self.inventory.set_variable(host, name, value)
+                # Marked unsafe: a name or tag from the API is never run as a template.
+                self.inventory.set_variable(host, name, wrap_var(value))
             if address_field != "none" and droplet.get(address_field):
                 self.inventory.set_variable(host, "ansible_host", droplet[address_field])
 
