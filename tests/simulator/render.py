@@ -86,7 +86,7 @@ def _networks(d: Droplet) -> dict:
     v6 = (
         [
             {
-                "ip_address": f"2604:a880:400:d1::{d.id:x}",
+                "ip_address": f"2604:a880:400:d1::{d.id >> 16:x}:{d.id & 0xFFFF:x}",
                 "netmask": 64,
                 "gateway": "2604:a880:400:d1::1",
                 "type": "public",
