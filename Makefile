@@ -133,14 +133,19 @@ lint: venv tools
 
 # Every module and inventory plugin, so new plugins are covered without editing this file.
 docs: venv tools
-	$(TOOLS)/antsibull-docs lint-collection-docs --plugin-docs .
-	@set -e; for f in plugins/modules/*.py plugins/inventory/*.py; do \
+	@rc=0; \
+	echo "antsibull-docs lint-collection-docs --plugin-docs ."; \
+	$(TOOLS)/antsibull-docs lint-collection-docs --plugin-docs . || rc=1; \
+	for f in plugins/modules/*.py plugins/inventory/*.py; do \
 		[ -e "$$f" ] || continue; \
 		name=$$(basename "$$f" .py); [ "$$name" = __init__ ] && continue; \
 		type=module; case "$$f" in plugins/inventory/*) type=inventory;; esac; \
-		$(BIN)/ansible-doc -t $$type oceanops.digitalocean.$$name >/dev/null \
-			&& echo "ansible-doc -t $$type oceanops.digitalocean.$$name: ok"; \
-	done
+		if err=$$($(BIN)/ansible-doc -t $$type oceanops.digitalocean.$$name 2>&1 >/dev/null) \
+			&& ! grep -qE 'ERROR|WARNING' <<<"$$err"; then \
+			echo "ansible-doc -t $$type oceanops.digitalocean.$$name: ok"; \
+		else echo "ansible-doc -t $$type oceanops.digitalocean.$$name: FAILED"; echo "$$err"; rc=1; fi; \
+	done; \
+	exit $$rc
 
 # Builds dist/oceanops-digitalocean-<version>.tar.gz, checks it for junk, installs it into an empty
 # collections path and runs the demo playbook (or action_info until it exists) against the simulator.
