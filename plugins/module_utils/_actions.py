@@ -155,7 +155,7 @@ class ActionRunner:
         Droplet's recent Actions tell whether it started (also when a later POST finds the Droplet
         busy: the Action keeping it busy may be the one the unanswered POST started).
         """
-        return self._start(droplet_id, action_type, params, when_busy="retry")
+        return self._start(droplet_id, action_type, params, retry_when_busy=True)
 
     def try_start(self, droplet_id: int, action_type: str, **params) -> dict | None:
         """Like :meth:`start`, but after waiting out another Action's pending event, return None.
@@ -163,10 +163,10 @@ class ActionRunner:
         The caller then looks at the Droplet again before it tries once more: what it wanted may
         have been done meanwhile (another run powered the Droplet off, or took the snapshot).
         """
-        return self._start(droplet_id, action_type, params, when_busy="return")
+        return self._start(droplet_id, action_type, params, retry_when_busy=False)
 
     def _start(
-        self, droplet_id: int, action_type: str, params: dict, when_busy: str
+        self, droplet_id: int, action_type: str, params: dict, retry_when_busy: bool
     ) -> dict | None:
         path = f"/droplets/{droplet_id}/actions"
         body = dict(params, type=action_type)
@@ -187,7 +187,7 @@ class ActionRunner:
                 if action is None:
                     if error.pending_event:
                         self.wait_for_idle(droplet_id)
-                        if when_busy == "return":
+                        if not retry_when_busy:
                             return None
                     else:
                         resends += 1

@@ -1,0 +1,263 @@
+"""One real droplet_snapshot task at time scale 1, measured from the simulator's request log.
+
+    python -m benchmarks.bench_snapshot [--json FILE]
+
+Starts the simulator (Action durations as in real life: shutdown 5 s, snapshot 60 s, power_on 10 s),
+runs ``ansible-playbook`` with one ``oceanops.digitalocean.droplet_snapshot`` task on an active
+Droplet with the default (adaptive) polling, and reports from the request log:
+
+- wall time (the playbook, and the task from its first request to its last) against the sum of
+  the Action durations (75 s): issue 4 wants the task within 15% of it;
+- requests by kind;
+- the shortest interval between two polls of the same thing (an Action, or the Droplet's status):
+  never less than a second;
+- per Action, the detection lag: from its completion (its POST plus its duration) to the first poll
+  at or after that instant, which is the one that saw it ``completed`` (the simulator settles
+  Actions on each request, at the instant it arrives). Issue 4: within 2 s or 10% of the duration.
+
+It also prints the adaptive schedule of ``ActionRunner.wait`` on an injected clock for Actions of
+5 s, 60 s and 600 s (polls and lag, exact), the figures issue 3 asks for, and checks that the real
+60 s snapshot was polled as that schedule says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from tests.integration.conftest import REPO, playbook_env
+from tests.simulator.client import SimClient
+
+# The checkout is the collection (make venv links it under .collections), as for ansible-playbook.
+sys.path.insert(0, str(REPO / ".collections"))
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
+    ActionRunner,
+    Deadline,
+    PollSchedule,
+)
+
+DURATIONS = {"shutdown": 5.0, "snapshot": 60.0, "power_on": 10.0}
+TOLERANCE = 0.15  # the task may take at most 15% more than the sum of the Action durations
+
+PLAYBOOK = """
+- name: Benchmark
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Snapshot
+      oceanops.digitalocean.droplet_snapshot:
+        droplet_id: {droplet_id}
+        name: bench
+"""
+
+
+# -- the schedule on an injected clock ---------------------------------------------------------
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class _ActionOf:
+    """GET /actions/{id} for an Action that completes ``duration`` seconds after it started."""
+
+    def __init__(self, clock: _Clock, duration: float):
+        self.clock, self.duration, self.polls = clock, duration, []
+
+    def get(self, path: str, params=None) -> dict:
+        self.polls.append(self.clock.now)
+        done = self.clock.now >= self.duration
+        return {"action": {"id": 1, "type": "x", "status": "completed" if done else "in-progress"}}
+
+
+def schedule_for(duration: float) -> dict:
+    """Polls and lag of ``ActionRunner.wait`` (default schedule) for an Action of ``duration``."""
+    clock = _Clock()
+    api = _ActionOf(clock, duration)
+    runner = ActionRunner(api, Deadline(10 * duration, clock), PollSchedule(), clock.sleep, clock)
+    runner.wait({"id": 1, "type": "x", "status": "in-progress"})
+    gaps = [b - a for a, b in itertools.pairwise([0.0, *api.polls])]
+    return {
+        "duration": duration,
+        "polls": len(api.polls),
+        "lag": round(api.polls[-1] - duration, 2),
+        "min_interval": round(min(gaps), 2),
+        "max_interval": round(max(gaps), 2),
+        "poll_times": [round(t, 2) for t in api.polls],
+    }
+
+
+# -- one real run --------------------------------------------------------------------------------
+
+
+def kind_of(request: dict) -> str:
+    path = re.sub(r"/\d+", "/{id}", request["path"].removeprefix("/v2"))
+    if request["method"] == "POST" and path.endswith("/actions"):
+        return f"POST {path} ({(request.get('body') or {}).get('type')})"
+    return f"{request['method']} {path}"
+
+
+def measure(log: list, state: dict, droplet_id: int) -> dict:
+    """The figures of one run, from its request log and the Actions it left."""
+    api = [r for r in log if r["path"].startswith("/v2")]
+    posts = [r for r in api if r["method"] == "POST" and r["path"].endswith("/actions")]
+    per_action = []
+    action_ids = sorted(a["id"] for a in state["actions"])  # one per accepted POST, in order
+    for post, action_id in zip(posts, action_ids):
+        kind = post["body"]["type"]
+        completed = post["t"] + DURATIONS[kind]
+        polls = [r["t"] for r in api if r["path"] == f"/v2/actions/{action_id}"]
+        seen = next(t for t in polls if t >= completed)
+        per_action.append(
+            {
+                "type": kind,
+                "id": action_id,
+                "duration": DURATIONS[kind],
+                "polls": len(polls),
+                "first_poll_after_post": round(polls[0] - post["t"], 3),
+                "poll_offsets": [round(t - post["t"], 2) for t in polls],
+                "detection_lag": round(seen - completed, 3),
+                "allowed_lag": max(2.0, 0.1 * DURATIONS[kind]),
+            }
+        )
+    droplet_polls = [r["t"] for r in api if r["path"] == f"/v2/droplets/{droplet_id}"]
+    poll_gaps = []
+    for action_id in action_ids:
+        times = [r["t"] for r in api if r["path"] == f"/v2/actions/{action_id}"]
+        poll_gaps += [b - a for a, b in itertools.pairwise(times)]
+    return {
+        "requests": len(api),
+        "requests_by_kind": dict(sorted(Counter(kind_of(r) for r in api).items())),
+        "span": round(api[-1]["t"] - api[0]["t"], 2),
+        "min_action_poll_interval": round(min(poll_gaps), 3),
+        "droplet_reads": len(droplet_polls),
+        "actions": per_action,
+        "action_posts_answered": [r["status"] for r in posts],
+    }
+
+
+def run_once(sim: SimClient) -> dict:
+    sim.reset(droplets=[{"name": "bench-1", "status": "active"}], settings={"time_scale": 1.0})
+    droplet_id = sim.state()["droplets"][0]["id"]
+    sim.clear_requests()
+    with tempfile.TemporaryDirectory() as tmp:
+        playbook = Path(tmp) / "bench.yml"
+        playbook.write_text(PLAYBOOK.format(droplet_id=droplet_id))
+        results = Path(tmp) / "results.json"
+        began = time.monotonic()
+        process = subprocess.run(
+            [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)],
+            cwd=REPO,
+            env=playbook_env(sim.url, results),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        wall = time.monotonic() - began
+        if process.returncode != 0:
+            raise SystemExit(f"the playbook failed:\n{process.stdout}{process.stderr}")
+        (record,) = json.loads(results.read_text())
+    figures = measure(sim.requests(), sim.state(), droplet_id)
+    figures["playbook_wall"] = round(wall, 2)
+    figures["task_elapsed"] = record["result"]["elapsed"]
+    figures["snapshots"] = len(sim.state()["snapshots"])
+    figures["droplet_status"] = sim.state()["droplets"][0]["status"]
+    return figures
+
+
+def verdicts(figures: dict, schedules: list) -> list:
+    budget = sum(DURATIONS.values())
+    real_60 = next(a for a in figures["actions"] if a["type"] == "snapshot")
+    modelled_60 = next(s for s in schedules if s["duration"] == 60)
+    checks = [
+        (
+            f"task {figures['task_elapsed']} s <= {budget * (1 + TOLERANCE):.2f} s (75 s + 15%)",
+            figures["task_elapsed"] <= budget * (1 + TOLERANCE),
+        ),
+        (
+            f"shortest interval between two polls {figures['min_action_poll_interval']} s >= 1 s",
+            figures["min_action_poll_interval"] >= 0.999,
+        ),
+        (
+            "the real 60 s snapshot was polled as the modelled schedule says "
+            f"({real_60['polls']} vs {modelled_60['polls']} polls)",
+            abs(real_60["polls"] - modelled_60["polls"]) <= 1,
+        ),
+        (
+            "exactly one snapshot, Droplet active",
+            figures["snapshots"] == 1 and figures["droplet_status"] == "active",
+        ),
+    ]
+    for action in figures["actions"]:
+        checks.append(
+            (
+                f"{action['type']} ({action['duration']:.0f} s) noticed "
+                f"{action['detection_lag']} s after it completed "
+                f"(allowed {action['allowed_lag']:.0f} s)",
+                action["detection_lag"] <= action["allowed_lag"],
+            )
+        )
+    return checks
+
+
+def main(argv: list | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    schedules = [schedule_for(d) for d in (5.0, 60.0, 600.0)]
+    print("ActionRunner.wait, default schedule, injected clock:")
+    for s in schedules:
+        print(
+            f"  D = {s['duration']:>5.0f} s: {s['polls']:>2} polls, lag {s['lag']:>5} s, "
+            f"intervals {s['min_interval']}..{s['max_interval']} s"
+        )
+
+    print(
+        "one droplet_snapshot task at time scale 1 (shutdown 5 s, snapshot 60 s, power_on 10 s)..."
+    )
+    with SimClient.start(time_scale=1.0) as sim:
+        figures = run_once(sim)
+
+    print(
+        f"  playbook wall time {figures['playbook_wall']} s; "
+        f"task elapsed {figures['task_elapsed']} s; first to last request {figures['span']} s"
+    )
+    print(f"  {figures['requests']} requests:")
+    for kind, count in figures["requests_by_kind"].items():
+        print(f"    {count:>3}  {kind}")
+    for action in figures["actions"]:
+        print(
+            f"  {action['type']:>8} (action {action['id']}, {action['duration']:.0f} s): "
+            f"{action['polls']} polls at {action['poll_offsets']} s after its POST; "
+            f"completion noticed after {action['detection_lag']} s"
+        )
+    mean_lag = statistics.mean(a["detection_lag"] for a in figures["actions"])
+    print(f"  mean detection lag {mean_lag:.2f} s")
+
+    checks = verdicts(figures, schedules)
+    for text, ok in checks:
+        print(f"  {'PASS' if ok else 'FAIL'}  {text}")
+    if args.json:
+        args.json.write_text(json.dumps({"schedules": schedules, "run": figures}, indent=1))
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
