@@ -211,7 +211,8 @@ def test_ignored_shutdown_falls_back_to_power_off_within_shutdown_timeout(sim, r
     ]
     posts = [r for r in sim.requests() if r["method"] == "POST"]
     shutdown_at, power_off_at = posts[0]["t"], posts[1]["t"]
-    assert 1.0 <= power_off_at - shutdown_at <= 1.5
+    # The grace period starts at the look right before the shutdown POST and ends 1 s later.
+    assert 0.9 <= power_off_at - shutdown_at <= 2.0
     # The snapshot was taken of an off Droplet: the module saw it off right before the POST.
     last_look = [
         r
