@@ -168,6 +168,7 @@ def run_once(sim: SimClient) -> dict:
             capture_output=True,
             text=True,
             timeout=600,
+            check=False,
         )
         wall = time.monotonic() - began
         if process.returncode != 0:
@@ -217,7 +218,7 @@ def verdicts(figures: dict, schedules: list) -> list:
 
 
 def main(argv: list | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
 
@@ -256,7 +257,7 @@ def main(argv: list | None = None) -> int:
         print(f"  {'PASS' if ok else 'FAIL'}  {text}")
     if args.json:
         args.json.write_text(json.dumps({"schedules": schedules, "run": figures}, indent=1))
-    return 0 if all(ok for _, ok in checks) else 1
+    return 0 if all(ok for _text, ok in checks) else 1
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ attributes:
     details:
       - Before and after are the names of the Droplet's snapshots and the Droplet's status
         (V(active) or V(off)).
+  platform:
+    platforms: all
 options:
   droplet_id:
     description:

@@ -339,7 +339,7 @@ def test_two_runs_at_once_on_one_droplet_make_exactly_one_snapshot(sim, run, tmp
     # Each power Action and the snapshot were started once; the other run's POSTs were refused.
     started = [kind for kind, status in action_posts(sim) if status == 201]
     assert started == ["shutdown", "snapshot", "power_on"]
-    assert {status for _, status in action_posts(sim)} <= {201, 422}
+    assert {status for _kind, status in action_posts(sim)} <= {201, 422}
 
 
 # -- wait: false, async ----------------------------------------------------------------------------
@@ -528,9 +528,9 @@ def test_bad_input_fails_clearly_before_any_request(sim, run):
     sim.clear_requests()
     tasks = [
         {"name": case, "args": {"name": "nightly", **args}, "ignore_errors": True}
-        for case, (args, _) in BAD_INPUT.items()
+        for case, (args, _message) in BAD_INPUT.items()
     ]
     result = run(play(*tasks))
-    for case, (_, message) in BAD_INPUT.items():
+    for case, (_args, message) in BAD_INPUT.items():
         assert result.result(case)["msg"] == message, case
     assert sim.requests() == []
