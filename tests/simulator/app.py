@@ -37,6 +37,7 @@ class Simulator:
     def __init__(self, baseline: Settings | None = None):
         self.baseline = baseline or Settings()
         self.lock = Lock()
+        self.generation = 0  # counts resets, so requests from before one cannot touch after it
         self.reset()
 
     def reset(self, droplets: Iterable[Any] = (), settings: Mapping[str, Any] | None = None):
@@ -45,6 +46,7 @@ class Simulator:
         merged = self.baseline.merged(settings or {})
         seeds = [admin.seed_droplet(spec, number) for number, spec in enumerate(droplets, 1)]
         clock = Clock()
+        self.generation += 1
         self.world = World(merged, clock)
         self.faults = Faults()
         self.limiter = RateLimiter(clock)
@@ -74,28 +76,27 @@ class Simulator:
             with self.lock:
                 self.world.settle()
                 return self._dispatch(admin.router, request)
-        response = self._serve_api(request)
         with self.lock:
-            self.log.record(request, response, (time.perf_counter() - started) * 1000)
-        return response
-
-    def _serve_api(self, request: Request) -> Response:
-        with self.lock:
+            generation = self.generation
             fired = self.faults.take(request.method, request.path, request.action_type)
         delay = sum(rule.delay for rule in fired if rule.kind == "delay")
         if delay:
             time.sleep(delay)
         failure = next((rule for rule in fired if rule.kind in ("status", "drop")), None)
-        if failure is not None and failure.phase == "before":
-            return self._fault_response(failure, request)
         with self.lock:
-            response = self._answer(request)
-        if failure is not None:  # phase "after": the request took effect, its answer is lost
-            return self._fault_response(failure, request)
+            if self.generation != generation:
+                # Reset while this request was delayed: the world it was sent to is gone, and
+                # it must not leak into the next test. Answer as a lost connection would.
+                return Response(0, drop=True)
+            if failure is None or failure.phase == "after":
+                response = self._answer(request)
+            if failure is not None:  # with phase "after", the request took effect first
+                response = self._fault_response(failure, request)
+            self.log.record(request, response, (time.perf_counter() - started) * 1000)
         return response
 
     def _answer(self, request: Request) -> Response:
-        """Authenticate, count, route: the API proper (under the lock)."""
+        """Authenticate, count, route: the API proper."""
         self.world.settle()
         token = request.bearer_token
         limits = self.world.settings.rate_limit
@@ -119,11 +120,8 @@ class Simulator:
         if rule.kind == "drop":
             return Response(0, drop=True)
         response = self._error(errors.for_status(rule.status))
-        with self.lock:
-            limits = self.world.settings.rate_limit
-            response.headers.update(
-                self.limiter.peek(token_hash(request.bearer_token) or "", limits)
-            )
+        limits = self.world.settings.rate_limit
+        response.headers.update(self.limiter.peek(token_hash(request.bearer_token) or "", limits))
         if rule.retry_after is not None:
             response.headers["retry-after"] = f"{rule.retry_after:g}"
         return response

@@ -174,3 +174,25 @@ def test_invalid_fault_rules_are_refused(sim, rule, message):
     with pytest.raises(SimError, match=message):
         sim.faults(rule)
     assert sim.faults() == []
+
+
+def test_request_delayed_across_a_reset_cannot_touch_the_new_state(sim, api: Api, droplet_id):
+    sim.faults({"kind": "delay", "delay": 0.3, "method": "POST"})
+    outcome = []
+    late = threading.Thread(
+        target=lambda: outcome.append(_status_or_error(lambda: api.act(droplet_id, "power_off")))
+    )
+    late.start()
+    time.sleep(0.1)
+    sim.reset(droplets=[{}])  # the same Droplet id exists again
+    late.join()
+    assert outcome == ["ConnectionError"]
+    assert sim.state()["actions"] == []
+    assert sim.requests() == []
+
+
+def _status_or_error(call) -> int | str:
+    try:
+        return call().status_code
+    except requests.ConnectionError as error:
+        return type(error).__name__

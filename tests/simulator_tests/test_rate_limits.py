@@ -44,10 +44,10 @@ def test_hourly_budget_spent_gets_429_until_reset(sim, api: Api):
 
 
 def test_windows_slide_so_budget_comes_back(sim, api: Api):
-    # window_scale 0.005: the minute lasts 0.3 s
-    sim.settings(rate_limit={"per_minute": 2, "window_scale": 0.005})
+    # window_scale 0.02: the minute lasts 1.2 s
+    sim.settings(rate_limit={"per_minute": 2, "window_scale": 0.02})
     assert [api.get("/account").status_code for _ in range(3)] == [200, 200, 429]
-    time.sleep(0.35)
+    time.sleep(1.25)
     assert api.get("/account").status_code == 200
 
 
