@@ -46,16 +46,17 @@ class Simulator:
         merged = self.baseline.merged(settings or {})
         seeds = [admin.seed_droplet(spec, number) for number, spec in enumerate(droplets, 1)]
         clock = Clock()
+        world = World(merged, clock)
+        for seed in seeds:
+            snapshots = seed.pop("snapshots", [])
+            droplet = world.add_droplet(**seed)
+            for name in snapshots:
+                world.add_snapshot(droplet, name, created_at=droplet.created_at)
         self.generation += 1
-        self.world = World(merged, clock)
+        self.world = world
         self.faults = Faults()
         self.limiter = RateLimiter(clock)
         self.log = RequestLog()
-        for seed in seeds:
-            snapshots = seed.pop("snapshots", [])
-            droplet = self.world.add_droplet(**seed)
-            for name in snapshots:
-                self.world.add_snapshot(droplet, name, created_at=droplet.created_at)
 
     def state(self) -> dict[str, Any]:
         """Droplets and Actions as the API lists them (Actions newest first), and snapshots as

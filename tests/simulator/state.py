@@ -164,6 +164,8 @@ class World:
         ``errored`` if ``create_errors``, leaving the Droplet ``new``)."""
         if droplet_id is None:
             droplet_id = self._next_droplet_id
+        if droplet_id in self.droplets:
+            raise ValueError(f"Droplet id {droplet_id} is taken")
         self._next_droplet_id = max(self._next_droplet_id, droplet_id + 1)
         now = self.clock.wall(self.clock.now())
         droplet = Droplet(

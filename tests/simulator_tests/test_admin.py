@@ -50,6 +50,7 @@ def test_seeding_a_new_droplet_runs_its_create_action(sim):
         ([{"colour": "blue"}], "unknown Droplet seed key: colour"),
         ([{"action_durations": {"snapshot": -1}}], "non-negative number"),
         (["web-1"], "must be a JSON object"),
+        ([{}, {"id": 3164444}], "Droplet id 3164444 is taken"),
     ],
 )
 def test_bad_seeds_are_400_and_keep_the_old_state(sim, droplets, message):
