@@ -26,6 +26,8 @@ attributes:
     support: full
   diff_mode:
     support: none
+  platform:
+    platforms: all
 options:
   id:
     description:
@@ -158,7 +160,7 @@ actions:
       sample: nyc3
 failure:
   description:
-    - What went wrong, for programs to read; RV(msg) says the same for people.
+    - What went wrong, for programs to read; the task's C(msg) says the same for people.
     - O(wait=true) timing out gives V(action_timeout) with the last state of the Action; an API
       error gives V(api) with the request, the HTTP status, and DigitalOcean's error id, message
       and request id.
