@@ -288,17 +288,40 @@ def test_timeout_names_the_action_and_a_rerun_finishes_without_a_duplicate(sim, 
     assert droplet(sim, droplet_id)["status"] == "active"
 
 
-def test_interrupted_run_then_rerun_completes_with_exactly_one_snapshot(sim, run, tmp_path):
+def processes_with(marker: str) -> list[int]:
+    """The pids of every process whose environment contains ``marker``.
+
+    ansible-playbook runs each task in a worker that calls setsid(), so its module is in another
+    process group: the environment, which every descendant inherits, is what finds them all.
+    """
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "environ").read_bytes():
+                pids.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return pids
+
+
+@pytest.mark.parametrize(
+    "interruption",
+    ["crash", "ctrl-c"],
+    ids=["controller-crash-kills-every-process", "ctrl-c-on-ansible-playbook"],
+)
+def test_interrupted_run_then_rerun_completes_with_exactly_one_snapshot(
+    sim, run, tmp_path, interruption
+):
     (droplet_id,) = seed(sim, time_scale=0.05)  # the snapshot takes 3 s
     playbook = tmp_path / "interrupted.yml"
     playbook.write_text(play(snapshot_task(droplet_id=droplet_id, name="nightly")))
+    results = tmp_path / "interrupted.json"
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)],
         cwd=REPO,
-        env=playbook_env(sim.url, tmp_path / "interrupted.json"),
+        env=playbook_env(sim.url, results),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 30
@@ -306,9 +329,18 @@ def test_interrupted_run_then_rerun_completes_with_exactly_one_snapshot(sim, run
             assert time.monotonic() < deadline, "the snapshot never started"
             time.sleep(0.05)
     finally:
-        os.killpg(process.pid, signal.SIGKILL)  # ansible-playbook and the module it runs
-        process.wait()
+        if interruption == "crash":
+            for pid in processes_with(f"OCEANOPS_TASK_RESULTS={results}"):
+                os.kill(pid, signal.SIGKILL)
+        else:
+            process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while processes_with(f"OCEANOPS_TASK_RESULTS={results}"):
+        assert time.monotonic() < deadline, "a process of the interrupted run is still alive"
+        time.sleep(0.05)
     assert droplet(sim, droplet_id)["locked"] is True
+    assert droplet(sim, droplet_id)["status"] == "off"
 
     again = run(play(snapshot_task(droplet_id=droplet_id, name="nightly")))
     assert again.rc == 0, again.output
