@@ -120,6 +120,15 @@ def test_each_token_variable_is_read(inventory, sim, variable):
     assert len(listing.hosts) == 5
 
 
+def test_api_token_in_the_file_may_be_a_template(inventory, sim):
+    token = "dop_v1_from_a_lookup"
+    sim.reset(droplets=FLEET, settings={"tokens": [token]})
+    config = {"api_token": "{{ lookup('ansible.builtin.env', 'MY_DO_TOKEN') }}"}
+    listing = inventory.run(config, env={"MY_DO_TOKEN": token}, unset=TOKEN_VARIABLES)
+    assert listing.rc == 0, listing.stderr
+    assert len(listing.hosts) == 5
+
+
 def test_without_a_token_it_fails_clearly_and_sends_nothing(inventory, sim):
     listing = inventory.run({}, unset=TOKEN_VARIABLES)
     assert listing.hosts == []

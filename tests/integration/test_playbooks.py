@@ -114,6 +114,17 @@ def test_one_droplet_by_id_with_a_name(sim, ansible_playbook, web1):
     assert [s["name"] for s in sim.state()["snapshots"]] == ["My Snapshot"]
 
 
+def test_a_name_with_spaces_that_lost_its_quotes_stops_the_run(sim, ansible_playbook, web1):
+    # What the shell passes for: -e droplet_id=... -e snapshot_name="My Snapshot"
+    run = ansible_playbook(
+        SNAPSHOT, "-e", f"droplet_id={web1['id']}", "-e", "snapshot_name=My Snapshot"
+    )
+    assert run.rc == 2
+    assert 'dropped "Snapshot"' in run.output
+    assert "-e \"snapshot_name='My Snapshot'\"" in " ".join(run.output.split())
+    assert sim.requests() == []
+
+
 def test_one_droplet_by_id_gets_a_dated_name_and_a_rerun_changes_nothing(
     sim, ansible_playbook, web1
 ):

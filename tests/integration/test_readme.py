@@ -1,0 +1,124 @@
+"""The README's fleet examples (docs/README-fleet.md) run as written, against the simulator.
+
+Every line of a ``sh`` block is a command; every ``yaml`` block that starts with ``# file: NAME``
+is a file the commands use. They run in order, like a user following the page, in a directory
+that holds those files and the collection's playbooks, with the simulator as the API. Two changes
+keep them fast: ansible-playbook polls every 0.1 s and forces a hanging shutdown after 1 s, as
+Actions are 100 times faster than real ones. ``make demo`` is run as what it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, playbook_env
+
+DOC = REPO / "docs" / "README-fleet.md"
+BIN = Path(sys.executable).parent
+FAST = ["-e", "poll_interval=0.1", "-e", "shutdown_timeout=1"]
+NO_RATE_LIMIT = {"rate_limit": {"per_minute": 100_000, "per_hour": 1_000_000}}
+# The Droplets the examples name.
+SEED = [
+    {"id": 12345, "name": "web-01", "tags": ["web"], "snapshots": ["before-upgrade"]},
+    {"name": "web-02", "tags": ["web"], "region": "ams3", "snapshots": ["before-upgrade"]},
+    {"name": "db-01", "tags": ["db"], "status": "off"},
+]
+
+
+def fenced(text: str, language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def example_files(text: str) -> dict[str, str]:
+    found = {}
+    for block in fenced(text, "yaml"):
+        first, _, rest = block.partition("\n")
+        if first.startswith("# file: "):
+            found[first.removeprefix("# file: ").strip()] = rest
+    return found
+
+
+def example_commands(text: str) -> list[str]:
+    lines = []
+    for block in fenced(text, "sh"):
+        for line in block.replace("\\\n", " ").splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "export ")):
+                lines.append(line)
+    return lines
+
+
+def test_the_page_has_examples():
+    text = DOC.read_text()
+    assert set(example_files(text)) == {"fleet.droplets.yml", "web.droplets.yml"}
+    commands = example_commands(text)
+    assert "make demo" in commands
+    assert sum(command.startswith("ansible-playbook") for command in commands) >= 6
+
+
+def test_fleet_examples_run_as_written(sim, tmp_path):
+    sim.reset(droplets=SEED, settings=NO_RATE_LIMIT)
+    text = DOC.read_text()
+    for name, content in example_files(text).items():
+        (tmp_path / name).write_text(content)
+    (tmp_path / "playbooks").symlink_to(REPO / "playbooks")
+    env = playbook_env(sim.url, tmp_path / "results.json")
+
+    for command in example_commands(text):
+        if command == "make demo":
+            continue  # test_make_demo
+        argv = shlex.split(command)
+        extra = FAST if argv[0] == "ansible-playbook" else []
+        process = subprocess.run(
+            [str(BIN / argv[0]), *argv[1:], *extra],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert process.returncode == 0, f"{command}\n{process.stdout}\n{process.stderr}"
+
+    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    names = {}
+    for snapshot in sim.state()["snapshots"]:
+        names.setdefault(int(snapshot["resource_id"]), set()).add(snapshot["name"])
+    ids = {d["name"]: d["id"] for d in sim.state()["droplets"]}
+    assert names[ids["web-01"]] == {"My Snapshot", f"web-01-{today}"}
+    assert names[ids["web-02"]] == {f"web-02-{today}"}
+    assert names[ids["db-01"]] == {f"db-01-{today}"}
+    assert {d["name"]: d["status"] for d in sim.state()["droplets"]} == {
+        "web-01": "active",
+        "web-02": "active",
+        "db-01": "off",
+    }
+
+
+def test_make_demo_finishes_within_a_minute_and_leaves_nothing_running():
+    started = time.monotonic()
+    process = subprocess.run(
+        [sys.executable, "-m", "tests.demo"],
+        cwd=REPO,
+        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / ".collections")),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    elapsed = time.monotonic() - started
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert elapsed < 60
+    assert "Done in" in process.stdout
+    (api_url,) = re.findall(r"The API is at (\S+);", process.stdout)
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(api_url.replace("/v2", "/_sim/state"), timeout=2)
