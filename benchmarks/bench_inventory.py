@@ -84,14 +84,14 @@ def run(count: int, runs: int) -> dict:
         cached.write_text(CONFIG + CACHE.format(path=Path(tmp) / "cache"))
 
         times, requests = [], set()
-        for _ in range(runs):
+        for _run in range(runs):
             elapsed, sent, listing = list_inventory(sim, plain)
             times.append(elapsed)
             requests.add(sent)
         hosts = len(listing["_meta"]["hostvars"])
         groups = len([name for name in listing if name not in ("_meta", "all", "ungrouped")])
         list_inventory(sim, cached)
-        cached_time, cached_requests, _ = list_inventory(sim, cached)
+        cached_time, cached_requests, _listing = list_inventory(sim, cached)
     return {
         "droplets": count,
         "hosts": hosts,

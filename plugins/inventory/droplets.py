@@ -1,22 +1,8 @@
 # Copyright: (c) 2026, OceanOps Team
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+# ruff: noqa: E402 (Ansible wants DOCUMENTATION and EXAMPLES before the imports)
 from __future__ import annotations
-
-import hashlib
-import json
-import re
-from fnmatch import fnmatchcase
-
-from ansible.errors import AnsibleError
-from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-from ansible.utils.unsafe_proxy import wrap_var
-
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
-    DEFAULT_API_URL,
-    Client,
-    DigitalOceanError,
-)
 
 DOCUMENTATION = r"""
 name: droplets
@@ -135,6 +121,21 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/oceanops-droplets
 cache_timeout: 3600
 """
+
+import hashlib
+import json
+import re
+from fnmatch import fnmatchcase
+
+from ansible.errors import AnsibleError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
+    DEFAULT_API_URL,
+    Client,
+    DigitalOceanError,
+)
 
 # The Droplet fields kept (in the cache too): everything the host variables are made of.
 HOSTVARS = (

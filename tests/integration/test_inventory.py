@@ -58,6 +58,7 @@ class Inventory:
             capture_output=True,
             text=True,
             timeout=120,
+            check=False,
         )
         return Listing(process)
 

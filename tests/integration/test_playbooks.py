@@ -77,12 +77,11 @@ def off_windows(sim) -> dict:
 
 
 def most_at_once(windows: dict) -> int:
-    events = sorted(
-        [(start, 1) for start, _ in windows.values()] + [(end, -1) for _, end in windows.values()],
-        key=lambda event: (event[0], event[1]),  # an end before a start at the same instant
-    )
+    starts = [(start, 1) for start, _end in windows.values()]
+    ends = [(end, -1) for _start, end in windows.values()]
     now = peak = 0
-    for _, step in events:
+    # sorted puts an end before a start at the same instant
+    for _time, step in sorted(starts + ends):
         now += step
         peak = max(peak, now)
     return peak
