@@ -1,4 +1,4 @@
-"""The README's fleet examples (docs/README-fleet.md) run as written, against the simulator.
+"""The README's examples run as written, against the simulator.
 
 Every line of a ``sh`` block is a command; every ``yaml`` block that starts with ``# file: NAME``
 is a file the commands use. They run in order, like a user following the page, in a directory
@@ -24,7 +24,7 @@ import pytest
 
 from .conftest import REPO, playbook_env
 
-DOC = REPO / "docs" / "README-fleet.md"
+DOC = REPO / "README.md"
 BIN = Path(sys.executable).parent
 FAST = ["-e", "poll_interval=0.1", "-e", "shutdown_timeout=1"]
 NO_RATE_LIMIT = {"rate_limit": {"per_minute": 100_000, "per_hour": 1_000_000}}
@@ -61,7 +61,13 @@ def example_commands(text: str) -> list[str]:
 
 def test_the_page_has_examples():
     text = DOC.read_text()
-    assert set(example_files(text)) == {"fleet.droplets.yml", "web.droplets.yml"}
+    assert set(example_files(text)) == {
+        "nightly.yml",
+        "before_upgrade.yml",
+        "running.yml",
+        "fleet.droplets.yml",
+        "web.droplets.yml",
+    }
     commands = example_commands(text)
     assert "make demo" in commands
     assert sum(command.startswith("ansible-playbook") for command in commands) >= 6
