@@ -200,21 +200,17 @@ class ActionRunner:
 
         Raises :class:`ActionFailed` when it ``errored`` and :class:`ActionTimeout` at the deadline
         (the runner's, or a shorter one such as :meth:`grace` gives).
-        A transient API error while polling is retried on the next poll, never taken as done.
         """
         deadline = deadline or self.deadline
-        began = self._clock()
-        while action.get("status") == IN_PROGRESS:
-            if deadline.expired():
-                raise ActionTimeout(action, deadline.seconds)
-            waited = self._clock() - began
-            self._sleep(min(self.schedule.interval(waited), deadline.remaining()))
-            try:
-                action = self.client.get(f"/actions/{action['id']}")["action"]
-            except APIError as error:
-                if not error.retryable:
-                    raise
-            self._record(action)
+        action = self._poll(
+            action,
+            lambda: self.client.get(f"/actions/{action['id']}")["action"],
+            lambda latest: latest.get("status") != IN_PROGRESS,
+            deadline,
+        )
+        self._record(action)
+        if action.get("status") == IN_PROGRESS:
+            raise ActionTimeout(action, deadline.seconds)
         if action.get("status") == ERRORED:
             raise ActionFailed(action)
         return action
@@ -226,7 +222,7 @@ class ActionRunner:
         """
         began = self._clock()
         while True:
-            droplet = self.client.get(f"/droplets/{droplet_id}")["droplet"]
+            droplet = self.droplet(droplet_id)
             if not droplet.get("locked"):
                 return droplet
             if self.deadline.expired():
@@ -235,8 +231,7 @@ class ActionRunner:
                 )
             running = self.in_progress(droplet_id)
             if running is None:  # locked, but its Action is not visible yet: look again soon
-                waited = self._clock() - began
-                self._sleep(min(self.schedule.interval(waited), self.deadline.remaining()))
+                self._pause(began, self.deadline)
                 continue
             with contextlib.suppress(ActionFailed):
                 self.wait(running)
@@ -246,17 +241,20 @@ class ActionRunner:
 
         The caller looks at the returned Droplet's status: this never raises on a timeout.
         """
-        began = self._clock()
-        while True:
-            droplet = self.client.get(f"/droplets/{droplet_id}")["droplet"]
-            if droplet.get("status") == status or deadline.expired():
-                return droplet
-            waited = self._clock() - began
-            self._sleep(min(self.schedule.interval(waited), deadline.remaining()))
+        return self._poll(
+            self.droplet(droplet_id),
+            lambda: self.droplet(droplet_id),
+            lambda droplet: droplet.get("status") == status,
+            deadline,
+        )
 
     def grace(self, seconds: float) -> Deadline:
         """A deadline ``seconds`` from now, but never past the runner's own."""
         return Deadline(min(seconds, self.deadline.remaining()), self._clock)
+
+    def droplet(self, droplet_id: int) -> dict:
+        """The Droplet as the API shows it now."""
+        return self.client.get(f"/droplets/{droplet_id}")["droplet"]
 
     def recent(self, droplet_id: int, limit: int = 20) -> list:
         """The Droplet's newest Actions, newest first."""
@@ -265,15 +263,11 @@ class ActionRunner:
 
     def in_progress(self, droplet_id: int) -> dict | None:
         """The Action in progress on the Droplet, if any (it is among the newest)."""
-        for action in self.client.paginate(f"/droplets/{droplet_id}/actions", "actions", limit=20):
-            if action.get("status") == IN_PROGRESS:
-                return action
-        return None
+        return next((a for a in self.recent(droplet_id) if a.get("status") == IN_PROGRESS), None)
 
     def _find_started(self, droplet_id: int, action_type: str, sent_at: float) -> dict | None:
         """The Action an unanswered POST started, if it did: same type, started since the POST."""
-        recent = self.client.paginate(f"/droplets/{droplet_id}/actions", "actions", limit=20)
-        for action in sorted(recent, key=lambda a: a.get("id", 0), reverse=True):
+        for action in self.recent(droplet_id):
             if action.get("type") != action_type:
                 continue
             started = parse_time(action.get("started_at"))
@@ -282,6 +276,33 @@ class ActionRunner:
             ):
                 return action
         return None
+
+    def _poll(
+        self,
+        latest: dict,
+        read: Callable[[], dict],
+        done: Callable[[dict], bool],
+        deadline: Deadline,
+    ) -> dict:
+        """Read again on the poll schedule until ``done(latest)`` or the deadline; return latest.
+
+        The last read happens at the deadline. A transient API error (throttling, 5xx, no answer)
+        is retried at the next poll, never taken as done.
+        """
+        began = self._clock()
+        while not done(latest) and not deadline.expired():
+            self._pause(began, deadline)
+            try:
+                latest = read()
+            except APIError as error:
+                if not error.retryable:
+                    raise
+        return latest
+
+    def _pause(self, began: float, deadline: Deadline) -> None:
+        """Sleep until the next poll of something first looked at ``began``, or the deadline."""
+        waited = self._clock() - began
+        self._sleep(min(self.schedule.interval(waited), deadline.remaining()))
 
     def _record(self, action: dict) -> None:
         """Keep ``started`` up to date with the latest state of each Action this runner began."""
@@ -358,7 +379,7 @@ class PowerSwitch:
         if action is None:
             return droplet
         action = self.runner.wait(action)
-        droplet = self.runner.client.get(f"/droplets/{droplet_id}")["droplet"]
+        droplet = self.runner.droplet(droplet_id)
         if droplet.get("status") != wanted:
             raise PowerStateError(action, droplet)
         return droplet

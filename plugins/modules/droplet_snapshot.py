@@ -482,7 +482,7 @@ class DropletSnapshot(DigitalOceanModule):
         droplet_id, wanted = self.params["droplet_id"], self.params["droplet_name"]
         if droplet_id is not None:
             try:
-                self._seen(self.client.get(f"/droplets/{droplet_id}")["droplet"])
+                self._seen(self.runner.droplet(droplet_id))
             except APIError as error:
                 if error.status == 404:
                     self.fail(f"droplet {droplet_id} does not exist ({error})")
@@ -607,7 +607,7 @@ class DropletSnapshot(DigitalOceanModule):
     def _power_state(self) -> str:
         """``the droplet is off`` (read now, when possible)."""
         try:
-            self._seen(self.client.get(f"/droplets/{self.droplet['id']}")["droplet"])
+            self._seen(self.runner.droplet(self.droplet["id"]))
         except DigitalOceanError:
             return f"the droplet was last seen {self.droplet.get('status')}"
         return f"the droplet is {self.droplet.get('status')}"
