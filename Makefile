@@ -99,14 +99,17 @@ sanity: venv
 
 tools: .venv-tools/.installed
 
-# Sanity, unit tests and the integration smoke tests (marker `smoke`) on another ansible-core.
-# pytest exits 5 when it collects nothing: no smoke test yet is reported, not failed.
+# Sanity, unit tests and the integration smoke tests (marker `smoke`) on another ansible-core; all
+# three run, and the target fails if any did. pytest exits 5 when it collects nothing: having no
+# smoke test yet is reported, not failed.
 define MATRIX_RECIPE
-	@echo "== ansible-core $$(.venv-$(1)/bin/python -c 'import ansible.release as r; print(r.__version__)') on $$(.venv-$(1)/bin/python -V)"
-	.ci/sanity.sh .venv-$(1)
-	.venv-$(1)/bin/python -m pytest -q -p no:cov tests/unit
-	.venv-$(1)/bin/python -m pytest -q -p no:cov -m smoke tests/integration; rc=$$?; \
-		if [ $$rc = 5 ]; then echo "no test marked smoke yet"; else exit $$rc; fi
+	@py=.venv-$(1)/bin/python; rc=0; \
+	echo "== ansible-core $$($$py -c 'import ansible.release as r; print(r.__version__)') on $$($$py -V)"; \
+	echo "== sanity"; .ci/sanity.sh .venv-$(1) || { rc=1; echo "== sanity FAILED on $(1)"; }; \
+	echo "== unit tests"; $$py -m pytest -q -p no:cov tests/unit || { rc=1; echo "== unit tests FAILED on $(1)"; }; \
+	echo "== integration smoke tests"; $$py -m pytest -q -p no:cov -m smoke tests/integration; s=$$?; \
+	if [ $$s = 5 ]; then echo "no test marked smoke yet"; elif [ $$s != 0 ]; then rc=1; echo "== smoke tests FAILED on $(1)"; fi; \
+	exit $$rc
 endef
 
 matrix-2.16: venv .venv-2.16/.installed
