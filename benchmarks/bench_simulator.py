@@ -51,7 +51,7 @@ def run(clients: int, seconds: float) -> dict:
         action_ids = _start_one_action_each(sim.url, droplet_ids)
         address = urlsplit(sim.url)
         deadline = time.perf_counter() + seconds
-        results: list[list[float]] = [[] for _ in range(clients)]
+        results: list[list[float]] = [[] for _client in range(clients)]
 
         def worker(index: int) -> None:
             results[index] = client_loop(

@@ -89,11 +89,9 @@ seealso:
 """
 
 EXAMPLES = r"""
-# fleet.droplets.yml: every Droplet of the account, the token from DIGITALOCEAN_ACCESS_TOKEN
-plugin: oceanops.digitalocean.droplets
-
----
-# web.droplets.yml: the Droplets tagged "web" that are on, grouped by region, tag and status
+# web.droplets.yml: the Droplets tagged "web" that are on, grouped by region, tag and status.
+# The token comes from DIGITALOCEAN_ACCESS_TOKEN (or the other token variables).
+# The smallest configuration, every Droplet of the account, is the first line alone.
 plugin: oceanops.digitalocean.droplets
 tag_name: web
 status: [active]
@@ -108,18 +106,16 @@ groups:
   large: droplet_size is match('s-4vcpu')
 compose:
   ansible_user: "'root'"
-
----
-# Names by pattern, reached on the private network, listing cached for an hour
-plugin: oceanops.digitalocean.droplets
-name_pattern:
-  - db-*
-  - ~^cache-\d+$
-connect_with: private_ipv4
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/oceanops-droplets
-cache_timeout: 3600
+# Names by pattern (a glob, or a regular expression after ~), reached on the private network,
+# the listing cached for an hour:
+# name_pattern:
+#   - db-*
+#   - ~^cache-\d+$
+# connect_with: private_ipv4
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/oceanops-droplets
+# cache_timeout: 3600
 """
 
 import hashlib

@@ -112,7 +112,7 @@ class SimClient:
         if seed is not None:
             command += ["--seed", str(seed)]
         process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
-        ready, _, _ = select.select([process.stdout], [], [], timeout)
+        ready, _writable, _failed = select.select([process.stdout], [], [], timeout)
         line = process.stdout.readline() if ready else ""
         if not line.startswith("listening on "):
             process.kill()

@@ -48,7 +48,7 @@ class RateLimiter:
 
     def peek(self, token_key: str, limits: Mapping[str, float]) -> dict[str, str]:
         """The headers for an answer that does not count (401s, injected faults)."""
-        hour, _, now = self._prune(token_key, limits)
+        hour, _minute, now = self._prune(token_key, limits)
         return self._headers(hour, limits, now)
 
     def _prune(

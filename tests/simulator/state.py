@@ -123,7 +123,7 @@ class World:
         """Finish everything whose deadline has passed, in deadline order."""
         now = self.clock.now()
         while self._due and self._due[0][0] <= now:
-            _, _, finish = heapq.heappop(self._due)
+            _deadline, _order, finish = heapq.heappop(self._due)
             finish()
 
     def _after(self, seconds: float, callback: Callable[[], None]) -> float:

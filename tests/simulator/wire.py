@@ -56,7 +56,7 @@ class Request:
 
     @property
     def bearer_token(self) -> str | None:
-        scheme, _, token = (self.headers.get("Authorization") or "").partition(" ")
+        scheme, _space, token = (self.headers.get("Authorization") or "").partition(" ")
         token = token.strip()
         return token if scheme.lower() == "bearer" and token else None
 

@@ -142,6 +142,7 @@ def test_non_loopback_bind_is_refused(tmp_path):
         capture_output=True,
         text=True,
         timeout=20,
+        check=False,
     )
     assert process.returncode == 2
     assert process.stdout == ""

@@ -272,7 +272,7 @@ def test_twenty_concurrent_actions_on_one_droplet_exactly_one_wins(sim, droplet_
         if response.status_code == 422:
             messages.append(response.json()["message"])
 
-    threads = [threading.Thread(target=post) for _ in range(20)]
+    threads = [threading.Thread(target=post) for _thread in range(20)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -32,7 +32,7 @@ def test_500_fault_uses_server_error(sim, api: Api):
 
 def test_fault_with_count_fires_that_many_times(sim, api: Api):
     sim.faults({"kind": "status", "status": 502, "count": 2})
-    assert [api.get("/account").status_code for _ in range(3)] == [502, 502, 200]
+    assert [api.get("/account").status_code for _request in range(3)] == [502, 502, 200]
     assert sim.faults() == []
 
 
@@ -136,7 +136,7 @@ def test_probability_fires_some_of_the_time_reproducibly(sim, api: Api):
     def pattern() -> list[int]:
         sim.reset()
         sim.faults({"kind": "status", "status": 500, "probability": 0.5})
-        return [api.get("/account").status_code for _ in range(40)]
+        return [api.get("/account").status_code for _request in range(40)]
 
     first = pattern()
     assert 5 < first.count(500) < 35
@@ -145,7 +145,7 @@ def test_probability_fires_some_of_the_time_reproducibly(sim, api: Api):
 
 def test_probability_zero_never_fires(sim, api: Api):
     sim.faults({"kind": "drop", "probability": 0})
-    assert all(api.get("/account").status_code == 200 for _ in range(10))
+    assert all(api.get("/account").status_code == 200 for _request in range(10))
 
 
 def test_clear_faults(sim, api: Api):

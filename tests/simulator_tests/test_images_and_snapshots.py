@@ -58,7 +58,7 @@ def test_images_filters(sim, api: Api):
 
 
 def test_image_by_id_or_slug_and_snapshot_image_deletion(sim, api: Api):
-    _, snapshot_id = seed_snapshot(sim)
+    _droplet_id, snapshot_id = seed_snapshot(sim)
     assert api.get("/images/debian-12-x64").json()["image"]["id"] == 144006963
     assert api.get(f"/images/{snapshot_id}").json()["image"]["type"] == "snapshot"
     assert api.delete("/images/144006963").status_code == 403
@@ -67,7 +67,7 @@ def test_image_by_id_or_slug_and_snapshot_image_deletion(sim, api: Api):
 
 
 def test_update_image_name(sim, api: Api):
-    _, snapshot_id = seed_snapshot(sim)
+    _droplet_id, snapshot_id = seed_snapshot(sim)
     image = api.put(f"/images/{snapshot_id}", {"name": "renamed"}).json()["image"]
     assert image["name"] == "renamed"
     assert api.get(f"/snapshots/{snapshot_id}").json()["snapshot"]["name"] == "renamed"
@@ -88,7 +88,7 @@ def test_custom_image_imports_then_becomes_available(sim, api: Api):
 
 
 def test_image_transfer_action_adds_the_region(sim, api: Api):
-    _, snapshot_id = seed_snapshot(sim)
+    _droplet_id, snapshot_id = seed_snapshot(sim)
     response = api.post(f"/images/{snapshot_id}/actions", {"type": "transfer", "region": "ams3"})
     assert response.status_code == 201
     action = api.wait(response.json()["action"]["id"])

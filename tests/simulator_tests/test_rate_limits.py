@@ -23,7 +23,7 @@ def test_budgets_are_per_token(sim):
 
 def test_burst_over_the_minute_limit_gets_429_with_retry_after(sim, api: Api):
     sim.settings(rate_limit={"per_minute": 5})
-    statuses = [api.get("/account").status_code for _ in range(5)]
+    statuses = [api.get("/account").status_code for _request in range(5)]
     refused = api.get("/account")
     assert statuses == [200] * 5
     assert refused.status_code == 429
@@ -35,7 +35,7 @@ def test_burst_over_the_minute_limit_gets_429_with_retry_after(sim, api: Api):
 
 def test_hourly_budget_spent_gets_429_until_reset(sim, api: Api):
     sim.settings(rate_limit={"per_hour": 3})
-    for _ in range(3):
+    for _request in range(3):
         assert api.get("/account").status_code == 200
     refused = api.get("/account")
     assert refused.status_code == 429
@@ -46,7 +46,7 @@ def test_hourly_budget_spent_gets_429_until_reset(sim, api: Api):
 def test_windows_slide_so_budget_comes_back(sim, api: Api):
     # window_scale 0.02: the minute lasts 1.2 s
     sim.settings(rate_limit={"per_minute": 2, "window_scale": 0.02})
-    assert [api.get("/account").status_code for _ in range(3)] == [200, 200, 429]
+    assert [api.get("/account").status_code for _request in range(3)] == [200, 200, 429]
     time.sleep(1.25)
     assert api.get("/account").status_code == 200
 

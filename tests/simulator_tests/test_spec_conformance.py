@@ -147,8 +147,8 @@ def test_every_response_of_every_operation_validates(sim, spec):
     api.get("/account")
     api.get("/account")  # 429
 
-    covered = {operation for operation, _ in api.seen}
+    covered = {operation for operation, _status in api.seen}
     assert covered == set(operations(spec).values())
     assert len(covered) == 22
-    statuses = {status for _, status in api.seen}
+    statuses = {status for _operation, status in api.seen}
     assert statuses == {200, 201, 202, 204, 400, 401, 403, 404, 422, 429, 500}

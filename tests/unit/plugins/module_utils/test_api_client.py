@@ -142,6 +142,6 @@ def test_error_bodies_become_status_id_message_and_request_id(sim, client):
 def test_requests_slow_down_when_the_hourly_budget_runs_low(sim, sleeps):
     sim.settings(rate_limit={"per_hour": 102, "per_minute": 1000})
     client = Client(TOKEN, sim.url, retry=RetryPolicy(sleep=sleeps, slow_below=100))
-    for _ in range(4):
+    for _request in range(4):
         client.get("/account")
     assert len(sleeps) == 2 and all(s > 0 for s in sleeps)

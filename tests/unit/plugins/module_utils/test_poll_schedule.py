@@ -56,26 +56,26 @@ def wait_for(duration: float, schedule: PollSchedule, timeout: float = 10_000.0)
     [(5, 5), (60, 29), (600, 69)],
 )
 def test_polls_grow_with_the_log_of_the_duration_until_the_cap(duration, max_polls):
-    action, polls, _ = wait_for(duration, PollSchedule())
+    action, polls, _lag = wait_for(duration, PollSchedule())
     assert action["status"] == "completed"
     assert len(polls) <= max_polls
 
 
 @pytest.mark.parametrize("duration", [0.5, 3, 5, 10, 60, 120, 600, 3600])
 def test_completion_is_noticed_within_ten_percent_of_the_duration_or_a_second(duration):
-    _, _, lag = wait_for(duration, PollSchedule())
+    _action, _polls, lag = wait_for(duration, PollSchedule())
     assert lag <= max(1.0, 0.1 * duration)
 
 
 def test_never_polls_more_than_once_a_second():
-    _, polls, _ = wait_for(600, PollSchedule())
+    _action, polls, _lag = wait_for(600, PollSchedule())
     gaps = [b - a for a, b in zip([0.0, *polls], polls)]
     assert min(gaps) == pytest.approx(1.0)
     assert max(gaps) == pytest.approx(15.0)
 
 
 def test_a_fixed_poll_interval_replaces_the_adaptive_schedule():
-    _, polls, _ = wait_for(10, PollSchedule(fixed=2.5))
+    _action, polls, _lag = wait_for(10, PollSchedule(fixed=2.5))
     assert polls == [2.5, 5.0, 7.5, 10.0]
 
 
