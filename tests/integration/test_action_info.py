@@ -57,6 +57,7 @@ def history(sim):
 UNUSED_URL = {"DIGITALOCEAN_API_URL": "http://127.0.0.1:9/v2"}
 
 
+@pytest.mark.smoke
 def test_id_returns_that_action(sim, ansible_playbook, history):
     run = ansible_playbook(play(sim.url, id=history["actions"][1]), env=UNUSED_URL)
     assert run.rc == 0, run.output
@@ -168,6 +169,7 @@ def test_throttling_or_server_errors_on_the_first_requests_are_survived(
     assert listings == [fault["status"]] * 2 + [200]
 
 
+@pytest.mark.smoke
 def test_a_refused_token_fails_in_one_line_and_never_shows_the_token(
     sim, ansible_playbook, history
 ):

@@ -100,6 +100,7 @@ def take_snapshot(sim, droplet_id: int, name: str) -> None:
 # -- the normal path ---------------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 def test_active_droplet_is_shut_down_snapshotted_once_and_powered_back_on(sim, run):
     (droplet_id,) = seed(sim)
     result = run(play(snapshot_task(droplet_id=droplet_id, name="nightly")))
@@ -138,6 +139,7 @@ def test_active_droplet_is_shut_down_snapshotted_once_and_powered_back_on(sim, r
     assert undocumented_keys("droplet_snapshot", snapshot) == []
 
 
+@pytest.mark.smoke
 def test_rerun_with_existing_snapshot_sends_no_mutating_request(sim, run):
     (droplet_id,) = seed(sim)
     playbook = play(snapshot_task(droplet_id=droplet_id, name="nightly"))
