@@ -368,9 +368,7 @@ class PowerSwitch:
             return droplet
         try:
             self.runner.wait(action, grace)
-        except ActionTimeout:  # still shutting down: the forced power_off waits for it
-            return droplet
-        except ActionFailed:  # the graceful way failed: force it
+        except (ActionTimeout, ActionFailed):  # still shutting down, or it failed: force it off
             return droplet
         return self.runner.wait_for_status(droplet_id, OFF, grace)
 

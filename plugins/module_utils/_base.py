@@ -71,6 +71,23 @@ class DigitalOceanModule:
         """An :class:`ActionRunner` whose deadline starts now."""
         return ActionRunner(self.client, Deadline(wait_timeout), PollSchedule(fixed=poll_interval))
 
+    def check_positive(self, *names: str) -> None:
+        """Fail unless each of these integer options, when set, is 1 or more."""
+        for name in names:
+            if self.params[name] is not None and self.params[name] < 1:
+                self.fail(f"{name} must be a positive integer, got {self.params[name]}")
+
+    def check_not_negative(self, *names: str) -> None:
+        """Fail unless each of these options (timeouts, in seconds) is 0 or more."""
+        for name in names:
+            if self.params[name] < 0:
+                self.fail(f"{name} must be 0 or more, got {self.params[name]}")
+
+    def check_poll_interval(self) -> None:
+        """Fail unless ``poll_interval``, when set, is more than 0."""
+        if self.params["poll_interval"] is not None and self.params["poll_interval"] <= 0:
+            self.fail(f"poll_interval must be more than 0, got {self.params['poll_interval']}")
+
     def fail(self, message: str, **details) -> None:
         """Stop with a failure that is not an API or Action error (bad input found late)."""
         raise ModuleFailure(message, details)

@@ -240,15 +240,11 @@ class ActionInfo(DigitalOceanModule):
         return self.result
 
     def _check_input(self) -> None:
-        for name in ("id", "droplet_id", "resource_id"):
-            if self.params[name] is not None and self.params[name] < 1:
-                self.fail(f"{name} must be a positive integer, got {self.params[name]}")
+        self.check_positive("id", "droplet_id", "resource_id")
         if self.params["limit"] < 0:
             self.fail(f"limit must be 0 (no limit) or more, got {self.params['limit']}")
-        if self.params["wait_timeout"] < 0:
-            self.fail(f"wait_timeout must be 0 or more, got {self.params['wait_timeout']}")
-        if self.params["poll_interval"] is not None and self.params["poll_interval"] <= 0:
-            self.fail(f"poll_interval must be more than 0, got {self.params['poll_interval']}")
+        self.check_not_negative("wait_timeout")
+        self.check_poll_interval()
 
     def _one(self) -> dict:
         action_id, droplet_id = self.params["id"], self.params["droplet_id"]

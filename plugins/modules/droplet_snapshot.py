@@ -615,16 +615,12 @@ class DropletSnapshot(DigitalOceanModule):
     # -- helpers -----------------------------------------------------------------------------------
 
     def _check_input(self) -> None:
-        if self.params["droplet_id"] is not None and self.params["droplet_id"] < 1:
-            self.fail(f"droplet_id must be a positive integer, got {self.params['droplet_id']}")
+        self.check_positive("droplet_id")
         for name in ("droplet_name", "name"):
             if self.params[name] is not None and not self.params[name].strip():
                 self.fail(f"{name} must not be empty")
-        for name in ("shutdown_timeout", "wait_timeout"):
-            if self.params[name] < 0:
-                self.fail(f"{name} must be 0 or more, got {self.params[name]}")
-        if self.params["poll_interval"] is not None and self.params["poll_interval"] <= 0:
-            self.fail(f"poll_interval must be more than 0, got {self.params['poll_interval']}")
+        self.check_not_negative("shutdown_timeout", "wait_timeout")
+        self.check_poll_interval()
 
     def _snapshots(self) -> list:
         path = f"/droplets/{self.droplet['id']}/snapshots"
