@@ -49,10 +49,9 @@ from tests.simulator.client import SimClient
 # The checkout is the collection (make venv links it under .collections), as for ansible-playbook.
 sys.path.insert(0, str(REPO / ".collections"))
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
-    ActionRunner,
-    Deadline,
     PollSchedule,
 )
+from tests.simulated_wait import simulated_wait
 
 DURATIONS = {"shutdown": 5.0, "snapshot": 60.0, "power_on": 10.0}
 TOLERANCE = 0.15  # the task may take at most 15% more than the sum of the Action durations
@@ -72,44 +71,17 @@ PLAYBOOK = """
 # -- the schedule on an injected clock ---------------------------------------------------------
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class _ActionOf:
-    """GET /actions/{id} for an Action that completes ``duration`` seconds after it started."""
-
-    def __init__(self, clock: _Clock, duration: float):
-        self.clock, self.duration, self.polls = clock, duration, []
-
-    def get(self, path: str, params=None) -> dict:
-        self.polls.append(self.clock.now)
-        done = self.clock.now >= self.duration
-        return {"action": {"id": 1, "type": "x", "status": "completed" if done else "in-progress"}}
-
-
 def schedule_for(duration: float, schedule: PollSchedule | None = None) -> dict:
     """Polls and lag of ``ActionRunner.wait`` (default schedule) for an Action of ``duration``."""
-    clock = _Clock()
-    api = _ActionOf(clock, duration)
-    schedule = schedule or PollSchedule()
-    runner = ActionRunner(api, Deadline(10 * duration, clock), schedule, clock.sleep, clock)
-    runner.wait({"id": 1, "type": "x", "status": "in-progress"})
-    gaps = [b - a for a, b in itertools.pairwise([0.0, *api.polls])]
+    _action, polls = simulated_wait(duration, schedule or PollSchedule(), timeout=10 * duration)
+    gaps = [b - a for a, b in itertools.pairwise([0.0, *polls])]
     return {
         "duration": duration,
-        "polls": len(api.polls),
-        "lag": round(api.polls[-1] - duration, 2),
+        "polls": len(polls),
+        "lag": round(polls[-1] - duration, 2),
         "min_interval": round(min(gaps), 2),
         "max_interval": round(max(gaps), 2),
-        "poll_times": [round(t, 2) for t in api.polls],
+        "poll_times": [round(t, 2) for t in polls],
     }
 
 

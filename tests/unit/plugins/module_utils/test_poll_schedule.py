@@ -10,45 +10,12 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions imp
     Deadline,
     PollSchedule,
 )
-
-
-class SimulatedClock:
-    """A clock that only moves when someone sleeps."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.now += seconds
-
-
-class ActionThatTakes:
-    """Answers GET /actions/{id} as an Action that completes ``duration`` seconds after start."""
-
-    def __init__(self, clock: SimulatedClock, duration: float):
-        self.clock = clock
-        self.duration = duration
-        self.polls: list[float] = []
-
-    def get(self, path: str, params=None) -> dict:
-        self.polls.append(self.clock.now)
-        done = self.clock.now >= self.duration
-        return {"action": {"id": 7, "type": "snapshot", "status": "completed" if done else IN}}
-
-
-IN = "in-progress"
+from tests.simulated_wait import IN_PROGRESS, ActionThatTakes, SimulatedClock, simulated_wait
 
 
 def wait_for(duration: float, schedule: PollSchedule, timeout: float = 10_000.0):
-    clock = SimulatedClock()
-    api = ActionThatTakes(clock, duration)
-    runner = ActionRunner(api, Deadline(timeout, clock), schedule, sleep=clock.sleep, clock=clock)
-    action = runner.wait({"id": 7, "type": "snapshot", "status": IN})
-    return action, api.polls, clock.now - duration
+    action, polls = simulated_wait(duration, schedule, timeout)
+    return action, polls, polls[-1] - duration
 
 
 @pytest.mark.parametrize(
@@ -94,6 +61,6 @@ def test_the_last_poll_happens_at_the_deadline():
     api = ActionThatTakes(clock, 1000)
     runner = ActionRunner(api, Deadline(100, clock), PollSchedule(), sleep=clock.sleep, clock=clock)
     with pytest.raises(ActionTimeout):
-        runner.wait({"id": 7, "type": "snapshot", "status": IN})
+        runner.wait({"id": 7, "type": "snapshot", "status": IN_PROGRESS})
     assert api.polls[-1] == pytest.approx(100.0)
     assert clock.now == pytest.approx(100.0)
