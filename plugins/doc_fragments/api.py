@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, OceanOps Team
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection options, documented once: DOCUMENTATION for modules, PLUGIN for plugins."""
+"""The connection options, documented once: DOCUMENTATION for all, plus PLUGIN for plugins."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ options:
       - When not set, the first of these environment variables that is set is used, in this order
         E(DIGITALOCEAN_ACCESS_TOKEN) (doctl's), E(DIGITALOCEAN_TOKEN) (Terraform's),
         E(DO_API_TOKEN), E(DO_API_KEY), E(DO_TOKEN).
-      - Without a token the module fails before sending any request. The token never appears in
-        results, messages or logs.
+      - Without a token nothing is sent; the task or the inventory fails first. The token never
+        appears in results, messages or logs.
     type: str
     aliases: [oauth_token]
   api_url:
@@ -40,16 +40,11 @@ requirements:
   - requests
 """
 
+    # Plugins extend DOCUMENTATION, then this: Ansible reads their options from the environment
+    # itself (modules use fallbacks in their argument spec).
     PLUGIN = r"""
 options:
   api_token:
-    description:
-      - DigitalOcean API token (a personal access token starts with C(dop_v1_)).
-      - When not set in the configuration file, the first of these environment variables that is set
-        is used, in this order E(DIGITALOCEAN_ACCESS_TOKEN), E(DIGITALOCEAN_TOKEN), E(DO_API_TOKEN),
-        E(DO_API_KEY), E(DO_TOKEN).
-    type: str
-    aliases: [oauth_token]
     env:
       # Ansible takes the last variable of this list that is set, so the list runs from the
       # weakest to the strongest.
@@ -59,23 +54,6 @@ options:
       - name: DIGITALOCEAN_TOKEN
       - name: DIGITALOCEAN_ACCESS_TOKEN
   api_url:
-    description:
-      - Base URL of the DigitalOcean API, up to and including C(/v2).
-      - Plain C(http://) is only accepted for loopback addresses, such as a local API simulator.
-    type: str
-    default: https://api.digitalocean.com/v2
     env:
       - name: DIGITALOCEAN_API_URL
-  timeout:
-    description:
-      - Seconds to wait for the answer to one HTTP request.
-    type: int
-    default: 30
-  validate_certs:
-    description:
-      - Whether to validate the API server's TLS certificate.
-    type: bool
-    default: true
-requirements:
-  - requests
 """

@@ -23,6 +23,7 @@ description:
 author:
   - OceanOps Team (@oceanops)
 extends_documentation_fragment:
+  - oceanops.digitalocean.api
   - oceanops.digitalocean.api.plugin
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -132,44 +133,11 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     Client,
     DigitalOceanError,
 )
-
-# The Droplet fields kept (in the cache too): everything the host variables are made of.
-HOSTVARS = (
-    "id",
-    "name",
-    "status",
-    "locked",
-    "region",
-    "size",
-    "tags",
-    "public_ipv4",
-    "private_ipv4",
-    "ipv6",
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
+    FACTS,
+    droplet_facts,
+    list_droplets,
 )
-
-
-def summarize(droplet: dict) -> dict:
-    """The fields of an API Droplet object that become host variables, flattened."""
-    networks = droplet.get("networks") or {}
-    return {
-        "id": droplet["id"],
-        "name": droplet.get("name"),
-        "status": droplet.get("status"),
-        "locked": droplet.get("locked", False),
-        "region": (droplet.get("region") or {}).get("slug"),
-        "size": droplet.get("size_slug") or (droplet.get("size") or {}).get("slug"),
-        "tags": list(droplet.get("tags") or []),
-        "public_ipv4": _address(networks.get("v4"), "public"),
-        "private_ipv4": _address(networks.get("v4"), "private"),
-        "ipv6": _address(networks.get("v6"), "public"),
-    }
-
-
-def _address(networks: list | None, kind: str) -> str | None:
-    for network in networks or []:
-        if network.get("type") == kind and network.get("ip_address"):
-            return network["ip_address"]
-    return None
 
 
 def name_matcher(patterns: list[str]):
@@ -246,8 +214,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 timeout=self.get_option("timeout"),
                 validate_certs=self.get_option("validate_certs"),
             )
-            params = {"tag_name": self.get_option("tag_name")}
-            return [summarize(d) for d in client.paginate("/droplets", "droplets", params)]
+            droplets = list_droplets(client, tag_name=self.get_option("tag_name"))
+            return [droplet_facts(d) for d in droplets]
         except DigitalOceanError as exc:
             raise AnsibleError(f"{self.NAME}: could not list the Droplets: {exc}") from exc
 
@@ -266,7 +234,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         address_field = self.get_option("connect_with")
         for host, droplet in self._host_names(droplets):
             self.inventory.add_host(host)
-            hostvars = {f"droplet_{key}": droplet.get(key) for key in HOSTVARS}
+            hostvars = {f"droplet_{key}": droplet.get(key) for key in FACTS}
             for name, value in hostvars.items():
                 # Marked unsafe: a name or tag from the API is never run as a template.
                 self.inventory.set_variable(host, name, wrap_var(value))

@@ -2,17 +2,20 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Starting DigitalOcean Actions and waiting for them: the one waiter every module uses.
 
-Every event on a Droplet (power off, snapshot, ...) returns an Action that stays ``in-progress``
-until it is ``completed`` or ``errored``. Actions cannot be queued: while one runs, the Droplet is
-``locked`` and the API refuses another with a 422 "pending event". :class:`ActionRunner` starts an
-Action once (waiting out whatever already runs), polls it on an adaptive schedule, and turns
-``errored`` and timeouts into typed errors that carry the last Action object.
+Every event on a resource (a Droplet's power off or snapshot, an image's transfer, ...) returns
+an Action that stays ``in-progress`` until it is ``completed`` or ``errored``. Actions cannot be
+queued: while one runs, the resource is busy (a Droplet is ``locked``) and the API refuses another
+with a 422 "pending event". :class:`ActionRunner` starts an Action once on an :class:`ActionTarget`
+(waiting out whatever already runs), polls it on an adaptive schedule, and turns ``errored`` and
+timeouts into typed errors that carry the last Action object. The resource modules
+(``_droplets.py``, ``_images.py``) provide the targets.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
@@ -54,6 +57,19 @@ def parse_time(value: str | None) -> float | None:
         return None
 
 
+def get_action(client: Client, action_id: int, droplet_id: int | None = None) -> dict:
+    """One Action by id (through its Droplet's path when ``droplet_id`` is given)."""
+    path = f"/actions/{action_id}"
+    if droplet_id is not None:
+        path = f"/droplets/{droplet_id}{path}"
+    return client.get(path)["action"]
+
+
+def list_actions(client: Client, limit: int | None = None) -> Iterator[dict]:
+    """The account's Actions, newest first, at most ``limit`` of them."""
+    return client.paginate("/actions", "actions", limit=limit)
+
+
 class ActionFailed(DigitalOceanError):
     """An Action ended ``errored``."""
 
@@ -66,15 +82,21 @@ class ActionFailed(DigitalOceanError):
 
 
 class ActionTimeout(DigitalOceanError):
-    """The wait ran out while an Action (or a lock held by one) was still in progress."""
+    """The wait ran out while an Action (or a lock held by one) was still in progress.
 
-    def __init__(self, action: dict | None, waited: float, what: str | None = None):
+    ``resumable`` is true when the Action was started (or waited out) on the way to a goal that a
+    re-run reaches without starting it again; the message then says so.
+    """
+
+    def __init__(
+        self, action: dict | None, waited: float, what: str | None = None, resumable: bool = False
+    ):
         self.action = action
         what = what or f"{describe(action or {})} still in-progress"
-        super().__init__(
-            f"{what} after {waited:.0f} s (wait_timeout); it goes on at DigitalOcean: "
-            "a re-run waits for it instead of starting it again"
-        )
+        message = f"{what} after {waited:.0f} s (wait_timeout); it goes on at DigitalOcean"
+        if resumable:
+            message += ": a re-run waits for it instead of starting it again"
+        super().__init__(message)
 
     def failure(self) -> dict:
         failure = {"type": "action_timeout", "message": str(self)}
@@ -120,8 +142,53 @@ class PollSchedule:
         return min(self.cap, max(self.floor, self.ratio * waited))
 
 
+class ActionTarget:
+    """A resource that Actions run on: where they are posted and how to tell it is busy.
+
+    ``kind`` is the Actions' ``resource_type``; the resource lives at ``/<kind>s/<id>`` and the API
+    answers with it under the key ``kind``. :meth:`busy` is true while an Action runs on it.
+    """
+
+    kind = "resource"
+
+    def __init__(self, client: Client, resource_id: int):
+        self.client = client
+        self.id = resource_id
+
+    @property
+    def path(self) -> str:
+        return f"/{self.kind}s/{self.id}"
+
+    @property
+    def actions_path(self) -> str:
+        return f"{self.path}/actions"
+
+    def read(self) -> dict:
+        """The resource as the API shows it now."""
+        return self.client.get(self.path)[self.kind]
+
+    def busy(self, resource: dict) -> bool:
+        """Whether an Action runs on the resource, as ``resource`` (from :meth:`read`) shows."""
+        return self.in_progress() is not None
+
+    def actions(self, limit: int | None = None) -> Iterator[dict]:
+        """The resource's Actions as the API lists them, at most ``limit``."""
+        return self.client.paginate(self.actions_path, "actions", limit=limit)
+
+    def recent(self, limit: int = 20) -> list:
+        """The resource's newest Actions, newest first."""
+        return sorted(self.actions(limit), key=lambda a: a.get("id", 0), reverse=True)
+
+    def in_progress(self) -> dict | None:
+        """The Action in progress on the resource, if any (it is among the newest)."""
+        return next((a for a in self.recent() if a.get("status") == IN_PROGRESS), None)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+
 class ActionRunner:
-    """Start Actions on Droplets and wait for them, all within one ``deadline``.
+    """Start Actions on targets and wait for them, all within one ``deadline``.
 
     ``started`` lists every Action this runner started, each in its latest known state, for the
     module result.
@@ -142,40 +209,40 @@ class ActionRunner:
         self._sleep = sleep
         self._clock = clock
         self._by_id: dict[int, int] = {}
+        self._waited_out: set[int] = set()
 
-    def run(self, droplet_id: int, action_type: str, **params) -> dict:
-        """Start an Action on the Droplet and wait until it has ``completed``."""
-        return self.wait(self.start(droplet_id, action_type, **params))
+    def run(self, target: ActionTarget, action_type: str, **params) -> dict:
+        """Start an Action on the target and wait until it has ``completed``."""
+        return self.wait(self.start(target, action_type, **params))
 
-    def start(self, droplet_id: int, action_type: str, **params) -> dict:
+    def start(self, target: ActionTarget, action_type: str, **params) -> dict:
         """POST the Action exactly once and return it (``in-progress``, most likely).
 
-        A 422 "pending event" means another Action runs on the Droplet: wait it out and try again.
+        A 422 "pending event" means another Action runs on the target: wait it out and try again.
         A POST that may have reached the API without an answer is not blindly re-sent: the
-        Droplet's recent Actions tell whether it started (also when a later POST finds the Droplet
+        target's recent Actions tell whether it started (also when a later POST finds the target
         busy: the Action keeping it busy may be the one the unanswered POST started).
         """
-        return self._start(droplet_id, action_type, params, retry_when_busy=True)
+        return self._start(target, action_type, params, retry_when_busy=True)
 
-    def try_start(self, droplet_id: int, action_type: str, **params) -> dict | None:
+    def try_start(self, target: ActionTarget, action_type: str, **params) -> dict | None:
         """Like :meth:`start`, but after waiting out another Action's pending event, return None.
 
-        The caller then looks at the Droplet again before it tries once more: what it wanted may
+        The caller then looks at the resource again before it tries once more: what it wanted may
         have been done meanwhile (another run powered the Droplet off, or took the snapshot).
         """
-        return self._start(droplet_id, action_type, params, retry_when_busy=False)
+        return self._start(target, action_type, params, retry_when_busy=False)
 
     def _start(
-        self, droplet_id: int, action_type: str, params: dict, retry_when_busy: bool
+        self, target: ActionTarget, action_type: str, params: dict, retry_when_busy: bool
     ) -> dict | None:
-        path = f"/droplets/{droplet_id}/actions"
         body = dict(params, type=action_type)
         unanswered_since = None
         resends = 0
         while True:
             sent_at = self.client.server_clock()
             try:
-                action = self.client.post(path, body)["action"]
+                action = self.client.post(target.actions_path, body)["action"]
             except APIError as error:
                 if error.uncertain and resends < UNCERTAIN_RESENDS:
                     unanswered_since = unanswered_since or sent_at
@@ -183,10 +250,10 @@ class ActionRunner:
                     raise
                 action = None
                 if unanswered_since is not None:
-                    action = self._find_started(droplet_id, action_type, unanswered_since)
+                    action = self._find_started(target, action_type, unanswered_since)
                 if action is None:
                     if error.pending_event:
-                        self.wait_for_idle(droplet_id)
+                        self.wait_for_idle(target)
                         if not retry_when_busy:
                             return None
                     else:
@@ -204,70 +271,56 @@ class ActionRunner:
         deadline = deadline or self.deadline
         action = self._poll(
             action,
-            lambda: self.client.get(f"/actions/{action['id']}")["action"],
+            lambda: get_action(self.client, action["id"]),
             lambda latest: latest.get("status") != IN_PROGRESS,
             deadline,
         )
         self._record(action)
         if action.get("status") == IN_PROGRESS:
-            raise ActionTimeout(action, deadline.seconds)
+            resumable = action["id"] in self._by_id or action["id"] in self._waited_out
+            raise ActionTimeout(action, deadline.seconds, resumable=resumable)
         if action.get("status") == ERRORED:
             raise ActionFailed(action)
         return action
 
-    def wait_for_idle(self, droplet_id: int) -> dict:
-        """Wait out whatever Action runs on the Droplet; return the Droplet once it is unlocked.
+    def wait_for_idle(self, target: ActionTarget) -> dict:
+        """Wait out whatever Action runs on the target; return the resource once it is idle.
 
         The running Action is someone else's: if it errors, that is not our failure.
         """
         began = self._clock()
         while True:
-            droplet = self.droplet(droplet_id)
-            if not droplet.get("locked"):
-                return droplet
+            resource = target.read()
+            if not target.busy(resource):
+                return resource
             if self.deadline.expired():
                 raise ActionTimeout(
-                    None, self.deadline.seconds, f"droplet {droplet_id} still locked"
+                    None, self.deadline.seconds, f"{target} still locked", resumable=True
                 )
-            running = self.in_progress(droplet_id)
-            if running is None:  # locked, but its Action is not visible yet: look again soon
+            running = target.in_progress()
+            if running is None:  # busy, but its Action is not visible yet: look again soon
                 self._pause(began, self.deadline)
                 continue
+            self._waited_out.add(running["id"])
             with contextlib.suppress(ActionFailed):
                 self.wait(running)
 
-    def wait_for_status(self, droplet_id: int, status: str, deadline: Deadline) -> dict:
-        """Poll the Droplet until its ``status`` is ``status`` or ``deadline`` expires; return it.
+    def wait_until(
+        self, target: ActionTarget, done: Callable[[dict], bool], deadline: Deadline
+    ) -> dict:
+        """Poll the resource until ``done(resource)`` or ``deadline`` expires; return it.
 
-        The caller looks at the returned Droplet's status: this never raises on a timeout.
+        The caller looks at the returned resource: this never raises on a timeout.
         """
-        return self._poll(
-            self.droplet(droplet_id),
-            lambda: self.droplet(droplet_id),
-            lambda droplet: droplet.get("status") == status,
-            deadline,
-        )
+        return self._poll(target.read(), target.read, done, deadline)
 
     def grace(self, seconds: float) -> Deadline:
         """A deadline ``seconds`` from now, but never past the runner's own."""
         return Deadline(min(seconds, self.deadline.remaining()), self._clock)
 
-    def droplet(self, droplet_id: int) -> dict:
-        """The Droplet as the API shows it now."""
-        return self.client.get(f"/droplets/{droplet_id}")["droplet"]
-
-    def recent(self, droplet_id: int, limit: int = 20) -> list:
-        """The Droplet's newest Actions, newest first."""
-        actions = self.client.paginate(f"/droplets/{droplet_id}/actions", "actions", limit=limit)
-        return sorted(actions, key=lambda a: a.get("id", 0), reverse=True)
-
-    def in_progress(self, droplet_id: int) -> dict | None:
-        """The Action in progress on the Droplet, if any (it is among the newest)."""
-        return next((a for a in self.recent(droplet_id) if a.get("status") == IN_PROGRESS), None)
-
-    def _find_started(self, droplet_id: int, action_type: str, sent_at: float) -> dict | None:
+    def _find_started(self, target: ActionTarget, action_type: str, sent_at: float) -> dict | None:
         """The Action an unanswered POST started, if it did: same type, started since the POST."""
-        for action in self.recent(droplet_id):
+        for action in target.recent():
             if action.get("type") != action_type:
                 continue
             started = parse_time(action.get("started_at"))
@@ -313,96 +366,3 @@ class ActionRunner:
     def _track(self, action: dict) -> None:
         self._by_id[action["id"]] = len(self.started)
         self.started.append(summarize(action))
-
-
-OFF, ACTIVE = "off", "active"
-POWERED_OFF_BY = ("shutdown", "power_off")
-
-
-class PowerStateError(DigitalOceanError):
-    """A power Action completed, but the Droplet did not reach the power state it was for."""
-
-    def __init__(self, action: dict, droplet: dict):
-        self.action = action
-        super().__init__(
-            f"{describe(action)} completed but the droplet is still {droplet.get('status')}"
-        )
-
-    def failure(self) -> dict:
-        return {"type": "power_state", "message": str(self), "action": summarize(self.action)}
-
-
-class PowerSwitch:
-    """Power a Droplet off (gracefully first) or on, looking at it before every step.
-
-    Each step reads the Droplet, waiting out any Action that runs on it, and acts only if the
-    Droplet is not yet as wanted. So two runs on one Droplet never send the same power Action
-    twice: the later POST is refused (a pending event, or "already off"), and the run looks again
-    and finds the work done. ``started`` lists the Actions this switch started (also in the
-    runner's ``started``).
-    """
-
-    def __init__(self, runner: ActionRunner):
-        self.runner = runner
-        self.started: list[dict] = []
-
-    def power_off(self, droplet_id: int, shutdown_timeout: float) -> dict:
-        """Shut the Droplet down, or force it off if it is not ``off`` within ``shutdown_timeout``.
-
-        DigitalOcean's ``shutdown`` is best effort: its Action can complete while the guest keeps
-        running. The Droplet counts as off only once its ``status`` says so. Returns the Droplet.
-        """
-        if shutdown_timeout > 0:
-            droplet = self._shut_down(droplet_id, self.runner.grace(shutdown_timeout))
-            if droplet.get("status") == OFF:
-                return droplet
-        return self._switch(droplet_id, "power_off", OFF)
-
-    def power_on(self, droplet_id: int) -> dict:
-        """Power the Droplet on unless it is already ``active``; return it."""
-        return self._switch(droplet_id, "power_on", ACTIVE)
-
-    def _shut_down(self, droplet_id: int, grace: Deadline) -> dict:
-        droplet, action = self._start_unless(droplet_id, "shutdown", OFF, grace)
-        if action is None:
-            return droplet
-        try:
-            self.runner.wait(action, grace)
-        except (ActionTimeout, ActionFailed):  # still shutting down, or it failed: force it off
-            return droplet
-        return self.runner.wait_for_status(droplet_id, OFF, grace)
-
-    def _switch(self, droplet_id: int, action_type: str, wanted: str) -> dict:
-        droplet, action = self._start_unless(droplet_id, action_type, wanted)
-        if action is None:
-            return droplet
-        action = self.runner.wait(action)
-        droplet = self.runner.droplet(droplet_id)
-        if droplet.get("status") != wanted:
-            raise PowerStateError(action, droplet)
-        return droplet
-
-    def _start_unless(
-        self, droplet_id: int, action_type: str, wanted: str, grace: Deadline | None = None
-    ) -> tuple[dict, dict | None]:
-        """Start the Action unless the Droplet is ``wanted`` (or ``grace`` is over) when looked at.
-
-        Returns the Droplet as last seen, and the Action started or None. The Droplet is looked at
-        again after waiting out another Action, and once after a 422 such as "The droplet is
-        already off": another run changed the power state between our look and our POST.
-        """
-        refused = False
-        while True:
-            droplet = self.runner.wait_for_idle(droplet_id)
-            if droplet.get("status") == wanted or (grace is not None and grace.expired()):
-                return droplet, None
-            try:
-                action = self.runner.try_start(droplet_id, action_type)
-            except APIError as error:
-                if error.status != 422 or error.pending_event or refused:
-                    raise
-                refused = True
-                continue
-            if action is not None:
-                self.started.append(action)
-                return droplet, action

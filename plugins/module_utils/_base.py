@@ -40,11 +40,22 @@ def connection_argument_spec() -> dict:
     }
 
 
+def wait_argument_spec(wait: bool = True, wait_timeout: int = 1800) -> dict:
+    """The options documented in the ``oceanops.digitalocean.wait`` doc fragment."""
+    return {
+        "wait": {"type": "bool", "default": wait},
+        "wait_timeout": {"type": "int", "default": wait_timeout},
+        "poll_interval": {"type": "float"},
+    }
+
+
 class DigitalOceanModule:
     """A module's logic, between Ansible and the API.
 
     A subclass declares ``argument_spec`` (its own options) and ``module_options`` (the other
-    AnsibleModule arguments), and implements :meth:`run`, which returns the result. Helpers raise
+    AnsibleModule arguments), and implements :meth:`run`, which returns the result. A module that
+    waits adds :func:`wait_argument_spec` to its options; they are checked before :meth:`run`.
+    Helpers raise
     :class:`DigitalOceanError`; :meth:`execute` (called by ``main()``) is the only place that exits.
     ``self.result`` is what the module has to report so far: it is returned with a failure too, so
     a failed run still says which Actions it started.
@@ -64,12 +75,29 @@ class DigitalOceanModule:
             validate_certs=self.params["validate_certs"],
         )
 
+        self._warned: set[str] = set()
+
     def run(self) -> dict:  # pragma: no cover - every module implements it
         raise NotImplementedError
 
-    def action_runner(self, wait_timeout: float, poll_interval: float | None) -> ActionRunner:
-        """An :class:`ActionRunner` whose deadline starts now."""
-        return ActionRunner(self.client, Deadline(wait_timeout), PollSchedule(fixed=poll_interval))
+    def action_runner(self) -> ActionRunner:
+        """An :class:`ActionRunner` on the wait options, whose deadline starts now."""
+        return ActionRunner(
+            self.client,
+            Deadline(self.params["wait_timeout"]),
+            PollSchedule(fixed=self.params["poll_interval"]),
+        )
+
+    def set_diff(self, before: dict, after: dict) -> None:
+        """Report ``before`` and ``after`` when Ansible runs with ``--diff``."""
+        if self.module._diff:
+            self.result["diff"] = {"before": before, "after": after}
+
+    def warn_once(self, message: str) -> None:
+        """A warning, shown once however often the module comes across it."""
+        if message not in self._warned:
+            self._warned.add(message)
+            self.module.warn(message)
 
     def check_positive(self, *names: str) -> None:
         """Fail unless each of these integer options, when set, is 1 or more."""
@@ -77,14 +105,23 @@ class DigitalOceanModule:
             if self.params[name] is not None and self.params[name] < 1:
                 self.fail(f"{name} must be a positive integer, got {self.params[name]}")
 
+    def check_not_blank(self, *names: str) -> None:
+        """Fail when one of these string options is set but empty or only whitespace."""
+        for name in names:
+            if self.params[name] is not None and not self.params[name].strip():
+                self.fail(f"{name} must not be empty")
+
     def check_not_negative(self, *names: str) -> None:
         """Fail unless each of these options (timeouts, in seconds) is 0 or more."""
         for name in names:
             if self.params[name] < 0:
                 self.fail(f"{name} must be 0 or more, got {self.params[name]}")
 
-    def check_poll_interval(self) -> None:
-        """Fail unless ``poll_interval``, when set, is more than 0."""
+    def check_wait_options(self) -> None:
+        """Fail unless ``wait_timeout`` is 0 or more and ``poll_interval``, when set, above 0."""
+        if "wait_timeout" not in self.params:
+            return
+        self.check_not_negative("wait_timeout")
         if self.params["poll_interval"] is not None and self.params["poll_interval"] <= 0:
             self.fail(f"poll_interval must be more than 0, got {self.params['poll_interval']}")
 
@@ -102,6 +139,7 @@ class DigitalOceanModule:
         instance = None
         try:
             instance = cls(module)
+            instance.check_wait_options()
             result = instance.run()
         except DigitalOceanError as error:
             partial = instance.result if instance else {"changed": False}

@@ -20,14 +20,9 @@ author:
   - OceanOps Team (@oceanops)
 extends_documentation_fragment:
   - oceanops.digitalocean.api
+  - oceanops.digitalocean.wait
+  - oceanops.digitalocean.info
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
 options:
   id:
     description:
@@ -73,12 +68,6 @@ options:
         the module fails with its id.
     type: int
     default: 600
-  poll_interval:
-    description:
-      - Seconds between two polls. By default the interval adapts to how long the wait has lasted,
-        from 1 second up to 15 seconds, so a long Action costs few requests and its end is noticed
-        quickly.
-    type: float
 notes:
   - The API has no server-side filters for Actions; O(type), O(status), O(resource_type) and
     O(resource_id) filter the O(limit) newest Actions.
@@ -194,10 +183,16 @@ failure:
       type: str
 """
 
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import ActionFailed
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
+    ActionFailed,
+    get_action,
+    list_actions,
+)
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
     DigitalOceanModule,
+    wait_argument_spec,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import DropletTarget
 
 FIELDS = (
     "id",
@@ -221,9 +216,7 @@ class ActionInfo(DigitalOceanModule):
         "resource_type": {"type": "str"},
         "resource_id": {"type": "int"},
         "limit": {"type": "int", "default": 200},
-        "wait": {"type": "bool", "default": False},
-        "wait_timeout": {"type": "int", "default": 600},
-        "poll_interval": {"type": "float"},
+        **wait_argument_spec(wait=False, wait_timeout=600),
     }
     module_options = {
         "supports_check_mode": True,
@@ -243,27 +236,21 @@ class ActionInfo(DigitalOceanModule):
         self.check_positive("id", "droplet_id", "resource_id")
         if self.params["limit"] < 0:
             self.fail(f"limit must be 0 (no limit) or more, got {self.params['limit']}")
-        self.check_not_negative("wait_timeout")
-        self.check_poll_interval()
 
     def _one(self) -> dict:
-        action_id, droplet_id = self.params["id"], self.params["droplet_id"]
-        path = f"/actions/{action_id}"
-        if droplet_id is not None:
-            path = f"/droplets/{droplet_id}{path}"
-        action = self.client.get(path)["action"]
+        action = get_action(self.client, self.params["id"], self.params["droplet_id"])
         if not self.params["wait"]:
             return action
-        runner = self.action_runner(self.params["wait_timeout"], self.params["poll_interval"])
         try:
-            return runner.wait(action)
+            return self.action_runner().wait(action)
         except ActionFailed as failed:
             return failed.action
 
     def _many(self) -> list:
-        droplet_id = self.params["droplet_id"]
-        path = "/actions" if droplet_id is None else f"/droplets/{droplet_id}/actions"
-        return list(self.client.paginate(path, "actions", limit=self.params["limit"] or None))
+        limit = self.params["limit"] or None
+        if self.params["droplet_id"] is None:
+            return list(list_actions(self.client, limit))
+        return list(DropletTarget(self.client, self.params["droplet_id"]).actions(limit))
 
     def _wanted(self, action: dict) -> bool:
         return all(

@@ -27,6 +27,7 @@ author:
   - OceanOps Team (@oceanops)
 extends_documentation_fragment:
   - oceanops.digitalocean.api
+  - oceanops.digitalocean.wait
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
@@ -108,13 +109,6 @@ options:
       - Snapshots of large Droplets can take many minutes; run very long ones with C(async).
     type: int
     default: 1800
-  poll_interval:
-    description:
-      - Seconds between two polls of an Action or the Droplet.
-      - By default the interval adapts to how long the wait has lasted, from 1 second up to 15
-        seconds, so a long snapshot costs few requests and the end of every Action is noticed
-        quickly.
-    type: float
 notes:
   - The snapshot Action does not say which snapshot it made. The module finds the snapshot by
     name once the Action has completed, and returns the newest with that name.
@@ -214,89 +208,29 @@ snapshot:
       elements: str
       sample: [nyc3]
 deleted:
-  description: The snapshots deleted with O(state=absent) (in check mode, those that would be).
+  description:
+    - The snapshots deleted with O(state=absent) (in check mode, those that would be).
+    - Each has the keys of RV(snapshot).
   returned: when O(state=absent)
   type: list
   elements: dict
-  contains:
-    id:
-      description: The snapshot's id.
-      type: int
-      sample: 6372321
-    name:
-      description: The snapshot's name.
-      type: str
-      sample: nightly
-    created_at:
-      description: When the snapshot was created (ISO 8601, UTC).
-      type: str
-      sample: "2026-11-28T16:47:44Z"
-    size_gigabytes:
-      description: The size of the snapshot in GB.
-      type: float
-      sample: 2.34
-    min_disk_size:
-      description: The smallest disk, in GB, a Droplet made from this snapshot needs.
-      type: int
-      sample: 25
-    regions:
-      description: The regions the snapshot is available in.
-      type: list
-      elements: str
-      sample: [nyc3]
 droplet:
-  description: The Droplet, as last seen by the module.
+  description:
+    - The Droplet, as last seen by the module.
+    - Three of the keys of RV(oceanops.digitalocean.droplet_info#module:droplets), C(id),
+      C(name) and C(status).
   returned: when the Droplet was found
   type: dict
-  contains:
-    id:
-      description: The Droplet's id.
-      type: int
-      sample: 3164444
-    name:
-      description: The Droplet's name.
-      type: str
-      sample: web-01
-    status:
-      description: V(active), V(off), V(new) or V(archive).
-      type: str
-      sample: active
+  sample: {"id": 3164444, "name": "web-01", "status": "active"}
 actions:
   description:
     - Every Action this run started, in order, in its last known state. Empty when nothing was
       started.
+    - Each has the keys of RV(oceanops.digitalocean.action_info#module:actions) but
+      C(region_slug). Their C(type) is V(shutdown), V(power_off), V(snapshot) or V(power_on).
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: The Action's id.
-      type: int
-      sample: 36804640
-    type:
-      description: V(shutdown), V(power_off), V(snapshot) or V(power_on).
-      type: str
-      sample: snapshot
-    status:
-      description: V(in-progress), V(completed) or V(errored).
-      type: str
-      sample: completed
-    started_at:
-      description: When the Action started (ISO 8601, UTC).
-      type: str
-      sample: "2026-11-28T17:45:11Z"
-    completed_at:
-      description: When the Action ended, or V(null) while it is in progress.
-      type: str
-      sample: "2026-11-28T17:46:13Z"
-    resource_id:
-      description: The Droplet's id.
-      type: int
-      sample: 3164444
-    resource_type:
-      description: V(droplet).
-      type: str
-      sample: droplet
 elapsed:
   description: Seconds the task took.
   returned: always
@@ -319,80 +253,25 @@ diff:
 
 import time
 
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
-    ACTIVE,
-    OFF,
-    POWERED_OFF_BY,
-    ActionTimeout,
-    PowerSwitch,
-    describe,
-    parse_time,
-)
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
-    APIError,
-    DigitalOceanError,
-)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import describe
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import APIError
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
     DigitalOceanModule,
+    wait_argument_spec,
 )
-
-SNAPSHOT_FIELDS = ("id", "name", "created_at", "size_gigabytes", "min_disk_size", "regions")
-# A power-off this close (by the server's clock) before a snapshot Action was made for it.
-RESUME_WINDOW = 60.0
-CLOCK_SLACK = 2.0
-
-
-def snapshot_result(snapshot: dict | None) -> dict | None:
-    """The fields of a snapshot that the result carries."""
-    if snapshot is None:
-        return None
-    return {key: snapshot.get(key) for key in SNAPSHOT_FIELDS}
-
-
-def newest(snapshots: list) -> dict | None:
-    """The most recently created snapshot (the highest id among equal times)."""
-    if not snapshots:
-        return None
-    return max(snapshots, key=lambda s: (parse_time(s.get("created_at")) or 0, s.get("id") or 0))
-
-
-def powered_off_for(snapshot: dict, actions: list, window: float = RESUME_WINDOW) -> dict | None:
-    """The power-off Action an unfinished run took ``snapshot`` after, if that is what happened.
-
-    ``actions`` are the Droplet's newest Actions. The trail of such a run is: the newest Action is
-    the completed snapshot Action that made ``snapshot``, and the one before it is a completed
-    ``shutdown`` or ``power_off`` that ended at most ``window`` seconds before the snapshot began.
-    Anything since (a ``power_on``, say) means someone else has taken over the Droplet.
-    """
-    ordered = sorted(actions, key=lambda a: a.get("id") or 0, reverse=True)
-    if len(ordered) < 2:
-        return None
-    taken, before = ordered[0], ordered[1]
-    if taken.get("type") != "snapshot" or taken.get("status") != "completed":
-        return None
-    if before.get("type") not in POWERED_OFF_BY or before.get("status") != "completed":
-        return None
-    started, ended = parse_time(taken.get("started_at")), parse_time(taken.get("completed_at"))
-    created = parse_time(snapshot.get("created_at"))
-    powered_off = parse_time(before.get("completed_at"))
-    if None in (started, ended, created, powered_off):
-        return None
-    if not started - CLOCK_SLACK <= created <= ended + CLOCK_SLACK:
-        return None
-    if started - powered_off > window:
-        return None
-    return before
-
-
-class RunFailed(DigitalOceanError):
-    """A failure during the run, with what became of the Droplet's power state."""
-
-    def __init__(self, error: DigitalOceanError, note: str):
-        self.error = error
-        super().__init__(f"{error}; {note}")
-
-    def failure(self) -> dict:
-        return dict(self.error.failure(), message=str(self))
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
+    ACTIVE,
+    DropletTarget,
+    find_droplet,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import PowerCycle
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots import (
+    delete_snapshot,
+    droplet_snapshots,
+    named,
+    newest,
+    snapshot_result,
+)
 
 
 class DropletSnapshot(DigitalOceanModule):
@@ -404,9 +283,7 @@ class DropletSnapshot(DigitalOceanModule):
         "power_off": {"type": "bool", "default": True},
         "shutdown_timeout": {"type": "int", "default": 120},
         "restore_power": {"type": "bool", "default": True},
-        "wait": {"type": "bool", "default": True},
-        "wait_timeout": {"type": "int", "default": 1800},
-        "poll_interval": {"type": "float"},
+        **wait_argument_spec(wait=True, wait_timeout=1800),
     }
     module_options = {
         "supports_check_mode": True,
@@ -417,12 +294,13 @@ class DropletSnapshot(DigitalOceanModule):
     def run(self) -> dict:
         began = time.monotonic()
         self._check_input()
-        self.runner = self.action_runner(self.params["wait_timeout"], self.params["poll_interval"])
-        self.power = PowerSwitch(self.runner)
-        self.droplet: dict = {}
-        self.warned: set = set()
+        self.runner = self.action_runner()
         self.result.update(snapshot=None, actions=self.runner.started)
         try:
+            self._seen(
+                find_droplet(self.client, self.params["droplet_id"], self.params["droplet_name"])
+            )
+            self.target = DropletTarget(self.client, self.droplet["id"])
             if self.params["state"] == "present":
                 self.present()
             else:
@@ -434,212 +312,124 @@ class DropletSnapshot(DigitalOceanModule):
     # -- the contract ------------------------------------------------------------------------------
 
     def present(self) -> None:
-        """Find the Droplet; unless its snapshot exists, power off, snapshot, power back on."""
-        self._find_droplet()
+        """Unless the Droplet's snapshot exists, power off, snapshot, power back on."""
         snapshots = self._look()
         names = [s.get("name") for s in snapshots]
         before = {"snapshots": names, "status": self.droplet.get("status")}
+        cycle = PowerCycle(
+            self.runner,
+            self.droplet,
+            power_off=self.params["power_off"],
+            shutdown_timeout=self.params["shutdown_timeout"],
+            restore=self.params["restore_power"] and self.params["wait"],
+            seen=self._seen,
+        )
         existing = self._named(snapshots)
         if existing:
             self.result["snapshot"] = snapshot_result(existing)
-            resumed = self._finish_an_unfinished_run(existing)
-            after = dict(before, status=ACTIVE) if resumed else before
-            self._set_diff(before, after)
+            resumed = cycle.restore_left_off(existing.get("created_at"), self.module.check_mode)
+            self.result["changed"] = resumed
+            self.set_diff(before, dict(before, status=ACTIVE) if resumed else before)
             return
         self.result["changed"] = True
         if self.module.check_mode:
-            self._set_diff(
-                before,
-                {"snapshots": [*names, self.params["name"]], "status": self._predicted_status()},
-            )
-            return
-        self._take_snapshot()
-        self._set_diff(
-            before,
-            {"snapshots": [*names, self.params["name"]], "status": self.droplet.get("status")},
-        )
+            status = cycle.predicted_status()
+        else:
+            with cycle:
+                done = self._take_snapshot(cycle)
+            if done:
+                self._found()
+            status = self.droplet.get("status")
+        self.set_diff(before, {"snapshots": [*names, self.params["name"]], "status": status})
 
     def absent(self) -> None:
         """Delete every snapshot of the Droplet with ``name``; none is fine."""
-        self._find_droplet()
         snapshots = self._look()
-        doomed = [s for s in snapshots if s.get("name") == self.params["name"]]
+        doomed = named(snapshots, self.params["name"])
         self.result["deleted"] = [snapshot_result(s) for s in doomed]
         self.result["changed"] = bool(doomed)
         if not self.module.check_mode:
             for snapshot in doomed:
-                self._delete(snapshot)
+                delete_snapshot(self.client, snapshot["id"])
         status = self.droplet.get("status")
-        self._set_diff(
+        self.set_diff(
             {"snapshots": [s.get("name") for s in snapshots], "status": status},
             {"snapshots": [s.get("name") for s in snapshots if s not in doomed], "status": status},
         )
 
     # -- steps -------------------------------------------------------------------------------------
 
-    def _find_droplet(self) -> None:
-        """Step 1: the Droplet by id, or by its exact name (several with that name is an error)."""
-        droplet_id, wanted = self.params["droplet_id"], self.params["droplet_name"]
-        if droplet_id is not None:
-            try:
-                self._seen(self.runner.droplet(droplet_id))
-            except APIError as error:
-                if error.status == 404:
-                    self.fail(f"droplet {droplet_id} does not exist ({error})")
-                raise
-            return
-        found = [
-            d
-            for d in self.client.paginate("/droplets", "droplets", {"name": wanted})
-            if d.get("name") == wanted
-        ]
-        if not found:
-            self.fail(f"no droplet is named {wanted!r}")
-        if len(found) > 1:
-            ids = ", ".join(str(d["id"]) for d in found)
-            self.fail(
-                f"{len(found)} droplets are named {wanted!r} (ids {ids}); use droplet_id",
-                droplet_ids=[d["id"] for d in found],
-            )
-        self._seen(found[0])
-
     def _look(self) -> list:
-        """Steps 2-3: the Droplet's snapshots, once no Action that could be making ours runs.
+        """The Droplet's snapshots, once no Action that could be making ours runs.
 
         An Action in progress may be the snapshot of an earlier, interrupted run: wait for it, then
         look again, so that a re-run does not take a second snapshot.
         """
-        snapshots = self._snapshots()
+        snapshots = droplet_snapshots(self.client, self.droplet["id"])
         if self._named(snapshots) or not self.droplet.get("locked"):
             return snapshots
-        self._seen(self.runner.wait_for_idle(self.droplet["id"]))
-        return self._snapshots()
+        self._seen(self.runner.wait_for_idle(self.target))
+        return droplet_snapshots(self.client, self.droplet["id"])
 
-    def _take_snapshot(self) -> None:
-        """Steps 5-7, restoring the power before any failure is reported."""
-        try:
-            self._power_off_if_needed()
-            action = self._start_snapshot()
-            if action is None:  # another run took it meanwhile
-                self.result["changed"] = bool(self.power.started)
-            elif not self.params["wait"]:
-                self._left_running(action)
-                return
-            else:
-                self.runner.wait(action)
-        except DigitalOceanError as error:
-            raise self._failed(error) from error
-        try:
-            self._restore_power()
-        except DigitalOceanError as error:
-            raise RunFailed(error, f"the snapshot was taken but {self._power_state()}") from error
-        self._found(self._snapshots())
+    def _take_snapshot(self, cycle: PowerCycle) -> bool:
+        """Start the snapshot (the Droplet is off, if it should be); return whether it exists.
 
-    def _power_off_if_needed(self) -> None:
-        """Step 5: graceful shutdown, then a forced power_off, until the Droplet is really off."""
-        if self.params["power_off"] and self.droplet.get("status") != OFF:
-            self._seen(self.power.power_off(self.droplet["id"], self.params["shutdown_timeout"]))
+        With ``wait`` false, the snapshot Action is left running.
+        """
+        action = self._start_snapshot()
+        if action is None:  # another run took it meanwhile
+            self.result["changed"] = cycle.powered_off
+            return True
+        if self.params["wait"]:
+            self.runner.wait(action)
+            return True
+        if cycle.powered_off:
+            self.module.warn(
+                f"wait is false: droplet {self.droplet['id']} stays off while {describe(action)} "
+                "runs; run this task again with wait: true to wait for it and power the droplet "
+                "back on"
+            )
+        return False
 
     def _start_snapshot(self) -> dict | None:
-        """Step 6: start the snapshot Action, unless the snapshot exists by now (then None).
+        """Start the snapshot Action, unless the snapshot exists by now (then None).
 
         Looks again right before every POST: while this run waited (for a pending event of another
         run, say), that run may have taken the snapshot.
         """
-        while True:
-            if self._named(self._snapshots()):
-                return None
+        while not self._named(droplet_snapshots(self.client, self.droplet["id"])):
             try:
-                action = self.runner.try_start(
-                    self.droplet["id"], "snapshot", name=self.params["name"]
-                )
+                action = self.runner.try_start(self.target, "snapshot", name=self.params["name"])
             except APIError as error:
                 if error.status == 422 and not self.params["power_off"]:
                     error.explain("power_off is false: the droplet must be powered off first")
                 raise
             if action is not None:
                 return action
-
-    def _restore_power(self) -> None:
-        """Step 7: power the Droplet back on, if this run powered it off and should restore it."""
-        if self._should_restore():
-            self._seen(self.power.power_on(self.droplet["id"]))
-
-    def _finish_an_unfinished_run(self, snapshot: dict) -> bool:
-        """Power the Droplet back on when an earlier run took ``snapshot`` and left it off.
-
-        That run was interrupted, timed out, or did not wait (see the notes). Returns whether the
-        Droplet is (or in check mode, would be) powered on.
-        """
-        if not (self._restores() and self.params["power_off"] and self._is(OFF)):
-            return False
-        if powered_off_for(snapshot, self.runner.recent(self.droplet["id"])) is None:
-            return False
-        self.result["changed"] = True
-        if not self.module.check_mode:
-            self._seen(self.power.power_on(self.droplet["id"]))
-        return True
-
-    # -- failures ----------------------------------------------------------------------------------
-
-    def _failed(self, error: DigitalOceanError) -> DigitalOceanError:
-        """The error, with the power state restored first (best effort) and said in the message."""
-        timed_out = isinstance(error, ActionTimeout) and error.action
-        if timed_out and error.action.get("type") == "snapshot" and self.power.started:
-            note = "the droplet stays off until then, and that re-run powers it back on"
-        else:
-            note = self._restore_power_after_failure()
-        return RunFailed(error, note)
-
-    def _restore_power_after_failure(self) -> str:
-        if not self._should_restore():
-            return self._power_state()
-        before = len(self.runner.started)
-        try:
-            self._restore_power()
-        except DigitalOceanError as error:
-            return f"powering the droplet back on failed ({error}); {self._power_state()}"
-        started = self.runner.started[before:]
-        if started:
-            return f"the droplet was powered back on (action {started[-1]['id']})"
-        return self._power_state()
-
-    def _power_state(self) -> str:
-        """``the droplet is off`` (read now, when possible)."""
-        try:
-            self._seen(self.runner.droplet(self.droplet["id"]))
-        except DigitalOceanError:
-            return f"the droplet was last seen {self.droplet.get('status')}"
-        return f"the droplet is {self.droplet.get('status')}"
+        return None
 
     # -- helpers -----------------------------------------------------------------------------------
 
     def _check_input(self) -> None:
         self.check_positive("droplet_id")
-        for name in ("droplet_name", "name"):
-            if self.params[name] is not None and not self.params[name].strip():
-                self.fail(f"{name} must not be empty")
-        self.check_not_negative("shutdown_timeout", "wait_timeout")
-        self.check_poll_interval()
-
-    def _snapshots(self) -> list:
-        path = f"/droplets/{self.droplet['id']}/snapshots"
-        return list(self.client.paginate(path, "snapshots"))
+        self.check_not_blank("droplet_name", "name")
+        self.check_not_negative("shutdown_timeout")
 
     def _named(self, snapshots: list) -> dict | None:
         """The newest snapshot with ``name``; warns when there are several."""
-        named = [s for s in snapshots if s.get("name") == self.params["name"]]
-        found = newest(named)
-        if len(named) > 1:
-            ids = ", ".join(str(s.get("id")) for s in named)
-            self._warn_once(
-                f"droplet {self.droplet['id']} has {len(named)} snapshots named "
+        matches = named(snapshots, self.params["name"])
+        found = newest(matches)
+        if len(matches) > 1:
+            ids = ", ".join(str(s.get("id")) for s in matches)
+            self.warn_once(
+                f"droplet {self.droplet['id']} has {len(matches)} snapshots named "
                 f"{self.params['name']!r} (ids {ids}); using the newest, {found.get('id')}"
             )
         return found
 
-    def _found(self, snapshots: list) -> None:
-        snapshot = self._named(snapshots)
+    def _found(self) -> None:
+        """The snapshot just taken, into the result (it is listed once its Action completed)."""
+        snapshot = self._named(droplet_snapshots(self.client, self.droplet["id"]))
         if snapshot is None:
             self.module.warn(
                 f"the snapshot Action completed but droplet {self.droplet['id']} lists no "
@@ -647,48 +437,9 @@ class DropletSnapshot(DigitalOceanModule):
             )
         self.result["snapshot"] = snapshot_result(snapshot)
 
-    def _left_running(self, action: dict) -> None:
-        if self.power.started:
-            self.module.warn(
-                f"wait is false: droplet {self.droplet['id']} stays off while {describe(action)} "
-                "runs; run this task again with wait: true to wait for it and power the droplet "
-                "back on"
-            )
-
-    def _delete(self, snapshot: dict) -> None:
-        try:
-            self.client.delete(f"/snapshots/{snapshot['id']}")
-        except APIError as error:
-            if error.status != 404:  # already deleted, by another run: the goal is reached
-                raise
-
-    def _should_restore(self) -> bool:
-        return bool(self.power.started) and self._restores()
-
-    def _restores(self) -> bool:
-        return self.params["restore_power"] and self.params["wait"]
-
-    def _is(self, status: str) -> bool:
-        return self.droplet.get("status") == status
-
-    def _predicted_status(self) -> str:
-        status = self.droplet.get("status")
-        if self.params["power_off"] and status != OFF:
-            return ACTIVE if self._restores() else OFF
-        return status
-
     def _seen(self, droplet: dict) -> None:
         self.droplet = droplet
         self.result["droplet"] = {key: droplet.get(key) for key in ("id", "name", "status")}
-
-    def _set_diff(self, before: dict, after: dict) -> None:
-        if self.module._diff:
-            self.result["diff"] = {"before": before, "after": after}
-
-    def _warn_once(self, message: str) -> None:
-        if message not in self.warned:
-            self.warned.add(message)
-            self.module.warn(message)
 
 
 def main() -> None:

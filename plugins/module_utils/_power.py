@@ -1,0 +1,277 @@
+# Copyright: (c) 2026, OceanOps Team
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The power policy: a Droplet is powered off for some work and left as it was found.
+
+:class:`PowerSwitch` sends the power Actions, looking at the Droplet before every step.
+:class:`PowerCycle` is the policy around the work: it powers the Droplet off on entry, powers it
+back on on exit (also when the work fails, best effort), says whether this run powered it off, and
+turns a failure into one message that says what became of the power.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
+    ActionFailed,
+    ActionRunner,
+    ActionTimeout,
+    Deadline,
+    describe,
+    parse_time,
+    summarize,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
+    APIError,
+    DigitalOceanError,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
+    ACTIVE,
+    OFF,
+    DropletTarget,
+)
+
+POWERED_OFF_BY = ("shutdown", "power_off")
+# A power-off this close (by the server's clock) before the work's Action was made for it.
+RESUME_WINDOW = 60.0
+CLOCK_SLACK = 2.0
+
+
+class PowerStateError(DigitalOceanError):
+    """A power Action completed, but the Droplet did not reach the power state it was for."""
+
+    def __init__(self, action: dict, droplet: dict):
+        self.action = action
+        super().__init__(
+            f"{describe(action)} completed but the droplet is still {droplet.get('status')}"
+        )
+
+    def failure(self) -> dict:
+        return {"type": "power_state", "message": str(self), "action": summarize(self.action)}
+
+
+class RunFailed(DigitalOceanError):
+    """A failure during the work, with what became of the Droplet's power state."""
+
+    def __init__(self, error: DigitalOceanError, note: str):
+        self.error = error
+        super().__init__(f"{error}; {note}")
+
+    def failure(self) -> dict:
+        return dict(self.error.failure(), message=str(self))
+
+
+class PowerSwitch:
+    """Power a Droplet off (gracefully first) or on, looking at it before every step.
+
+    Each step reads the Droplet, waiting out any Action that runs on it, and acts only if the
+    Droplet is not yet as wanted. So two runs on one Droplet never send the same power Action
+    twice: the later POST is refused (a pending event, or "already off"), and the run looks again
+    and finds the work done. ``started`` lists the Actions this switch started (also in the
+    runner's ``started``).
+    """
+
+    def __init__(self, runner: ActionRunner):
+        self.runner = runner
+        self.started: list[dict] = []
+
+    def power_off(self, droplet: DropletTarget, shutdown_timeout: float) -> dict:
+        """Shut the Droplet down, or force it off if it is not ``off`` within ``shutdown_timeout``.
+
+        DigitalOcean's ``shutdown`` is best effort: its Action can complete while the guest keeps
+        running. The Droplet counts as off only once its ``status`` says so. Returns the Droplet.
+        """
+        if shutdown_timeout > 0:
+            seen = self._shut_down(droplet, self.runner.grace(shutdown_timeout))
+            if seen.get("status") == OFF:
+                return seen
+        return self._switch(droplet, "power_off", OFF)
+
+    def power_on(self, droplet: DropletTarget) -> dict:
+        """Power the Droplet on unless it is already ``active``; return it."""
+        return self._switch(droplet, "power_on", ACTIVE)
+
+    def _shut_down(self, droplet: DropletTarget, grace: Deadline) -> dict:
+        seen, action = self._start_unless(droplet, "shutdown", OFF, grace)
+        if action is None:
+            return seen
+        try:
+            self.runner.wait(action, grace)
+        except (ActionTimeout, ActionFailed):  # still shutting down, or it failed: force it off
+            return seen
+        return self.runner.wait_until(droplet, lambda d: d.get("status") == OFF, grace)
+
+    def _switch(self, droplet: DropletTarget, action_type: str, wanted: str) -> dict:
+        seen, action = self._start_unless(droplet, action_type, wanted)
+        if action is None:
+            return seen
+        action = self.runner.wait(action)
+        seen = droplet.read()
+        if seen.get("status") != wanted:
+            raise PowerStateError(action, seen)
+        return seen
+
+    def _start_unless(
+        self, droplet: DropletTarget, action_type: str, wanted: str, grace: Deadline | None = None
+    ) -> tuple[dict, dict | None]:
+        """Start the Action unless the Droplet is ``wanted`` (or ``grace`` is over) when looked at.
+
+        Returns the Droplet as last seen, and the Action started or None. The Droplet is looked at
+        again after waiting out another Action, and once after a 422 such as "The droplet is
+        already off": another run changed the power state between our look and our POST.
+        """
+        refused = False
+        while True:
+            seen = self.runner.wait_for_idle(droplet)
+            if seen.get("status") == wanted or (grace is not None and grace.expired()):
+                return seen, None
+            try:
+                action = self.runner.try_start(droplet, action_type)
+            except APIError as error:
+                if error.status != 422 or error.pending_event or refused:
+                    raise
+                refused = True
+                continue
+            if action is not None:
+                self.started.append(action)
+                return seen, action
+
+
+@dataclass
+class PowerCycle:
+    """Power a Droplet off for ``work`` and back on after it, as a context manager::
+
+        with PowerCycle(runner, droplet, power_off=True, shutdown_timeout=120, restore=True):
+            ...  # the snapshot
+
+    On entry the Droplet is powered off (unless ``power_off`` is false or it is off already). On
+    exit it is powered back on when this run powered it off and ``restore`` is true; when the work
+    failed, that is tried first and the error is raised again as :class:`RunFailed`, which says
+    what became of the power. When the work's own Action timed out, the Droplet stays off: it is
+    locked by that Action, and a re-run that finds the work done powers it back on.
+    ``seen(droplet)`` is called with every new look at the Droplet.
+    """
+
+    runner: ActionRunner
+    droplet: dict
+    power_off: bool
+    shutdown_timeout: float
+    restore: bool
+    work: str = "snapshot"
+    seen: Callable[[dict], None] = lambda droplet: None
+
+    def __post_init__(self):
+        self.target = DropletTarget(self.runner.client, self.droplet["id"])
+        self.switch = PowerSwitch(self.runner)
+
+    @property
+    def powered_off(self) -> bool:
+        """Whether this run powered the Droplet off."""
+        return bool(self.switch.started)
+
+    def predicted_status(self) -> str:
+        """The Droplet's status after the cycle, for check mode."""
+        status = self.droplet.get("status")
+        if self.power_off and status != OFF:
+            return ACTIVE if self.restore else OFF
+        return status
+
+    def __enter__(self) -> PowerCycle:
+        if self.power_off and self.droplet.get("status") != OFF:
+            try:
+                self._see(self.switch.power_off(self.target, self.shutdown_timeout))
+            except DigitalOceanError as error:
+                raise self._failed(error) from error
+        return self
+
+    def __exit__(self, exc_type, error, traceback) -> bool:
+        if isinstance(error, DigitalOceanError):
+            raise self._failed(error) from error
+        if error is None:
+            try:
+                self._restore()
+            except DigitalOceanError as failure:
+                note = f"the {self.work} was taken but {self.power_state()}"
+                raise RunFailed(failure, note) from failure
+        return False
+
+    def restore_left_off(self, made_at: str | None, check_mode: bool) -> bool:
+        """Power the Droplet on when an earlier run did the work at ``made_at`` and left it off.
+
+        That run was interrupted, timed out, or did not wait. Returns whether the Droplet is (or in
+        check mode, would be) powered on.
+        """
+        if not (self.restore and self.power_off and self.droplet.get("status") == OFF):
+            return False
+        if powered_off_for(made_at, self.target.recent(), self.work) is None:
+            return False
+        if not check_mode:
+            self._see(self.switch.power_on(self.target))
+        return True
+
+    def power_state(self) -> str:
+        """``the droplet is off`` (read now, when possible)."""
+        try:
+            self._see(self.target.read())
+        except DigitalOceanError:
+            return f"the droplet was last seen {self.droplet.get('status')}"
+        return f"the droplet is {self.droplet.get('status')}"
+
+    def _restore(self) -> None:
+        if self.powered_off and self.restore:
+            self._see(self.switch.power_on(self.target))
+
+    def _failed(self, error: DigitalOceanError) -> RunFailed:
+        """The error, with the power state restored first (best effort) and said in the message."""
+        action = error.action if isinstance(error, ActionTimeout) else None
+        if action and action.get("type") == self.work and self.powered_off:
+            return RunFailed(
+                error, "the droplet stays off until then, and that re-run powers it back on"
+            )
+        if not (self.powered_off and self.restore):
+            return RunFailed(error, self.power_state())
+        before = len(self.runner.started)
+        try:
+            self._restore()
+        except DigitalOceanError as failure:
+            return RunFailed(
+                error, f"powering the droplet back on failed ({failure}); {self.power_state()}"
+            )
+        started = self.runner.started[before:]
+        if started:
+            return RunFailed(error, f"the droplet was powered back on (action {started[-1]['id']})")
+        return RunFailed(error, self.power_state())
+
+    def _see(self, droplet: dict) -> None:
+        self.droplet = droplet
+        self.seen(droplet)
+
+
+def powered_off_for(made_at: str | None, actions: list, work: str = "snapshot") -> dict | None:
+    """The power-off Action an unfinished run did ``work`` after, if that is what happened.
+
+    ``actions`` are the Droplet's newest Actions; ``made_at`` is when the work's result (the
+    snapshot) was created (an API timestamp). The trail of such a run is: the newest Action is the
+    completed ``work`` Action, which ran when the result was made, and the one before it is a
+    completed ``shutdown`` or ``power_off`` that ended at most :data:`RESUME_WINDOW` seconds before
+    the work began.
+    Anything since (a ``power_on``, say) means someone else has taken over the Droplet.
+    """
+    ordered = sorted(actions, key=lambda a: a.get("id") or 0, reverse=True)
+    if len(ordered) < 2:
+        return None
+    taken, before = ordered[0], ordered[1]
+    if taken.get("type") != work or taken.get("status") != "completed":
+        return None
+    if before.get("type") not in POWERED_OFF_BY or before.get("status") != "completed":
+        return None
+    started, ended = parse_time(taken.get("started_at")), parse_time(taken.get("completed_at"))
+    created, powered_off = parse_time(made_at), parse_time(before.get("completed_at"))
+    if None in (started, ended, created, powered_off):
+        return None
+    if not started - CLOCK_SLACK <= created <= ended + CLOCK_SLACK:
+        return None
+    if started - powered_off > RESUME_WINDOW:
+        return None
+    return before
