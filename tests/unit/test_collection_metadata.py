@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 
-from tests.returns import undocumented_keys
+from tests.support import REPO
+from tests.support.returns import undocumented_keys
 
-REPO = Path(__file__).resolve().parents[2]
 MODULES = sorted(p.stem for p in (REPO / "plugins" / "modules").glob("*.py"))
 
 
@@ -20,3 +18,12 @@ def test_every_module_is_in_the_module_defaults_group():
 def test_undocumented_keys_are_found_at_any_depth():
     result = {"changed": False, "actions": [{"id": 1, "surprise": 2}], "extra": 1}
     assert undocumented_keys("action_info", result) == ["actions[].surprise", "extra"]
+
+
+def test_keys_documented_by_reference_to_another_return_value_are_checked():
+    snapshot = {"id": 1, "name": "n", "surprise": 0}
+    result = {"deleted": [snapshot], "actions": [{"id": 2, "type": "snapshot", "extra": 1}]}
+    assert undocumented_keys("droplet_snapshot", result) == [
+        "actions[].extra",
+        "deleted[].surprise",
+    ]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.oceanops.digitalocean.plugins.modules.droplet_snapshot import (
-    newest,
-    powered_off_for,
-)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import powered_off_for
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots import newest
 
 
 def action(action_id, kind, started, completed, status="completed"):
@@ -18,7 +16,7 @@ def action(action_id, kind, started, completed, status="completed"):
     }
 
 
-SNAPSHOT = {"id": 9, "name": "nightly", "created_at": "2026-11-28T10:00:10Z"}
+CREATED = "2026-11-28T10:00:10Z"  # when the snapshot was created
 SHUTDOWN = action(1, "shutdown", "00:00", "00:05")
 TAKEN = action(2, "snapshot", "00:10", "01:10")
 
@@ -32,29 +30,27 @@ def test_newest_snapshot_is_the_latest_created_then_the_highest_id():
 
 
 def test_a_power_off_right_before_the_snapshot_that_made_ours_is_an_unfinished_run():
-    assert powered_off_for(SNAPSHOT, [TAKEN, SHUTDOWN]) is SHUTDOWN
+    assert powered_off_for(CREATED, [TAKEN, SHUTDOWN]) is SHUTDOWN
     forced = action(1, "power_off", "00:02", "00:05")
-    assert powered_off_for(SNAPSHOT, [forced, TAKEN]) is forced
+    assert powered_off_for(CREATED, [forced, TAKEN]) is forced
 
 
 def test_anything_after_the_snapshot_means_someone_took_over_the_droplet():
     powered_on = action(3, "power_on", "01:20", "01:30")
-    assert powered_off_for(SNAPSHOT, [SHUTDOWN, TAKEN, powered_on]) is None
+    assert powered_off_for(CREATED, [SHUTDOWN, TAKEN, powered_on]) is None
 
 
 def test_a_power_off_long_before_the_snapshot_was_someone_keeping_the_droplet_off():
     yesterday = action(1, "power_off", "00:00", "00:03")
     later = action(2, "snapshot", "05:00", "06:00")
-    snapshot = dict(SNAPSHOT, created_at="2026-11-28T10:05:00Z")
-    assert powered_off_for(snapshot, [yesterday, later]) is None
+    assert powered_off_for("2026-11-28T10:05:00Z", [yesterday, later]) is None
 
 
 def test_a_snapshot_action_that_did_not_make_this_snapshot_does_not_count():
-    other = dict(SNAPSHOT, created_at="2026-11-28T09:00:00Z")
-    assert powered_off_for(other, [SHUTDOWN, TAKEN]) is None
+    assert powered_off_for("2026-11-28T09:00:00Z", [SHUTDOWN, TAKEN]) is None
 
 
 def test_a_droplet_that_was_off_before_the_snapshot_has_no_power_off_to_undo():
-    assert powered_off_for(SNAPSHOT, [TAKEN]) is None
+    assert powered_off_for(CREATED, [TAKEN]) is None
     errored = dict(SHUTDOWN, status="errored")
-    assert powered_off_for(SNAPSHOT, [errored, TAKEN]) is None
+    assert powered_off_for(CREATED, [errored, TAKEN]) is None
