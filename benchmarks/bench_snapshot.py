@@ -43,15 +43,16 @@ from pathlib import Path
 
 import requests
 
-from tests.integration.conftest import REPO, playbook_env
 from tests.simulator.client import SimClient
+from tests.support import REPO
+from tests.support.playbook import playbook_env
 
 # The checkout is the collection (make venv links it under .collections), as for ansible-playbook.
 sys.path.insert(0, str(REPO / ".collections"))
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
     PollSchedule,
 )
-from tests.simulated_wait import simulated_wait
+from tests.support.simulated_wait import simulated_wait
 
 DURATIONS = {"shutdown": 5.0, "snapshot": 60.0, "power_on": 10.0}
 TOLERANCE = 0.15  # the task may take at most 15% more than the sum of the Action durations

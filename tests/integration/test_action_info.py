@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import Client
-from tests.returns import undocumented_keys
-
-from .conftest import REPO, TOKEN, playbook_env
+from tests.support import REPO
+from tests.support.playbook import TOKEN, playbook_env
+from tests.support.returns import undocumented_keys
 
 PLAY = """
 - name: Read Actions
@@ -144,8 +144,9 @@ def test_wait_timeout_fails_naming_the_action(sim, ansible_playbook, history):
     )
     assert run.rc == 2
     result = run.result("Read")
-    assert result["msg"].startswith(
+    assert result["msg"] == (
         f"action {action['id']} (snapshot) on droplet {history['web2']} still in-progress after 1 s"
+        " (wait_timeout); it goes on at DigitalOcean"
     )
     assert result["failure"]["action"]["id"] == action["id"]
     assert undocumented_keys("action_info", result) == []

@@ -18,13 +18,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import Client
-from tests.returns import undocumented_keys
-
-from .conftest import REPO, TOKEN, playbook_env
+from tests.support import REPO
+from tests.support.playbook import TOKEN, playbook_env
+from tests.support.returns import undocumented_keys
+from tests.support.simstate import action_posts, droplet, mutating, seed, snapshots, take_snapshot
 
 FAST = {"poll_interval": 0.05}
-MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def play(*tasks: dict, hosts: str = "localhost") -> str:
@@ -57,44 +56,6 @@ def run(ansible_playbook):
         return result
 
     return go
-
-
-def seed(sim, *droplets: dict, **settings) -> list:
-    """Reset the simulator with these Droplets (default: one active) at a fast time scale."""
-    sim.reset(
-        droplets=list(droplets) or [{"name": "web-1", "status": "active"}],
-        settings={"time_scale": 0.01, **settings},
-    )
-    return [d["id"] for d in sim.state()["droplets"]]
-
-
-def droplet(sim, droplet_id: int) -> dict:
-    return next(d for d in sim.state()["droplets"] if d["id"] == droplet_id)
-
-
-def snapshots(sim, droplet_id: int) -> list:
-    return [s for s in sim.state()["snapshots"] if str(s["resource_id"]) == str(droplet_id)]
-
-
-def mutating(sim) -> list:
-    return [r for r in sim.requests() if r["method"] in MUTATING and r["path"].startswith("/v2")]
-
-
-def action_posts(sim) -> list:
-    """``(type, status)`` of every Action POST, in order."""
-    return [
-        (r["body"]["type"], r["status"])
-        for r in sim.requests()
-        if r["method"] == "POST" and r["path"].endswith("/actions")
-    ]
-
-
-def take_snapshot(sim, droplet_id: int, name: str) -> None:
-    """A snapshot made outside the module (directly through the API)."""
-    client = Client(TOKEN, sim.url)
-    action = client.post(f"/droplets/{droplet_id}/actions", {"type": "snapshot", "name": name})
-    while client.get(f"/actions/{action['action']['id']}")["action"]["status"] == "in-progress":
-        time.sleep(0.01)
 
 
 # -- the normal path ---------------------------------------------------------------------------

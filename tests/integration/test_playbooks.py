@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 import pytest
 import yaml
 
-from .conftest import REPO
+from tests.support import REPO
+from tests.support.simstate import mutating
 
 SNAPSHOT = REPO / "playbooks" / "snapshot.yml"
 ACTIONS = REPO / "playbooks" / "actions.yml"
@@ -39,10 +40,6 @@ def write_inventory(tmp_path, **config) -> str:
 
 def droplets_by_name(sim) -> dict:
     return {d["name"]: d for d in sim.state()["droplets"]}
-
-
-def mutating(sim) -> list:
-    return [r for r in sim.requests() if r["method"] in ("POST", "DELETE")]
 
 
 def statuses(run, task: str) -> dict:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, playbook_env
+from tests.support import REPO
+from tests.support.playbook import playbook_env
 
 DOC = REPO / "README.md"
 BIN = Path(sys.executable).parent

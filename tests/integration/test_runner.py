@@ -8,7 +8,8 @@ import sys
 import pytest
 import yaml
 
-from .conftest import REPO, TOKEN
+from tests.support import REPO
+from tests.support.playbook import TOKEN
 
 ansible_runner = pytest.importorskip("ansible_runner")
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, gate
+from tests.support import REPO
+from tests.support.gates import gate
 
 BIN = Path(sys.executable).parent
 DIST = REPO / "dist"

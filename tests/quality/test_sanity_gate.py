@@ -11,7 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import REPO, gate
+from tests.support import REPO
+from tests.support.gates import gate
 
 BROKEN_MODULE = '''#!/usr/bin/python
 # Copyright: (c) 2026, OceanOps Team

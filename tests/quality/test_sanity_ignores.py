@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import REPO
+from tests.support import REPO
 
 
 def test_tests_sanity_has_no_ignore_entries():

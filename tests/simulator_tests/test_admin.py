@@ -10,8 +10,7 @@ import time
 import pytest
 
 from tests.simulator.client import SimClient, SimError
-
-from .conftest import TOKEN, Api
+from tests.support.simapi import SIM_TOKEN, Api
 
 
 def test_reset_seeds_droplets_as_given(sim):
@@ -108,7 +107,7 @@ def test_request_log_records_each_api_request_oldest_first(sim, api: Api, drople
         "GET", "/v2/droplets", {"tag_name": "web"}
     )  # fmt: skip
     assert (listing["body"], listing["status"], listing["action_type"]) == (None, 200, None)
-    assert listing["token_hash"] == hashlib.sha256(TOKEN.encode()).hexdigest()[:12]
+    assert listing["token_hash"] == hashlib.sha256(SIM_TOKEN.encode()).hexdigest()[:12]
     assert 0 <= listing["ms"] < 1000
     assert (action["body"], action["status"]) == ({"type": "power_off"}, 201)
     assert action["action_type"] == "power_off"
@@ -117,7 +116,7 @@ def test_request_log_records_each_api_request_oldest_first(sim, api: Api, drople
 
 def test_request_log_never_contains_the_token(sim, api: Api):
     api.get("/account")
-    assert TOKEN not in json.dumps(sim.requests())
+    assert SIM_TOKEN not in json.dumps(sim.requests())
 
 
 def test_admin_requests_are_not_logged_and_log_clears(sim, api: Api):

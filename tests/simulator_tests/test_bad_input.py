@@ -10,14 +10,17 @@ import pytest
 import requests
 
 from tests.simulator.client import REPO
-
-from .conftest import TOKEN, Api
+from tests.support.simapi import SIM_TOKEN, Api
 
 VALIDATION_FAILED = "request payload validation failed"
 
 
 def post_raw(sim, path: str, data: bytes, **headers) -> requests.Response:
-    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json", **headers}
+    headers = {
+        "Authorization": f"Bearer {SIM_TOKEN}",
+        "Content-Type": "application/json",
+        **headers,
+    }
     return requests.post(f"{sim.url}{path}", data=data, headers=headers, timeout=10)
 
 

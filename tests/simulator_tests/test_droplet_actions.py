@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from .conftest import Api, wait_for
+from tests.support.simapi import Api, wait_for
 
 PENDING = {"id": "unprocessable_entity", "message": "Droplet already has a pending event."}
 CURRENTLY_ON = {

@@ -9,8 +9,7 @@ import pytest
 import requests
 
 from tests.simulator.client import SimError
-
-from .conftest import Api
+from tests.support.simapi import Api
 
 
 def test_status_fault_answers_with_the_api_error_body(sim, api: Api):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .conftest import Api
+from tests.support.simapi import Api
 
 
 def seed_snapshot(sim) -> tuple[int, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Api
+from tests.support.simapi import Api
 
 
 def seed(sim, count: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .conftest import Api
+from tests.support.simapi import Api
 
 
 def test_every_answer_counts_down_the_hourly_budget(api: Api):

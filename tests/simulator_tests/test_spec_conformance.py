@@ -15,7 +15,7 @@ import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
-from .conftest import Api
+from tests.support.simapi import Api
 
 SPEC = Path(__file__).resolve().parents[1] / "simulator" / "do-droplet-actions.openapi.yaml"
 METHODS = ("get", "post", "put", "delete")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
+import re
 
 import yaml
 
-MODULES = Path(__file__).resolve().parents[1] / "plugins" / "modules"
+from tests.support import REPO
+
+MODULES = REPO / "plugins" / "modules"
 # Keys Ansible itself adds to module results (besides its internal _ansible_* keys).
 COMMON = {
     "changed",
@@ -31,6 +33,16 @@ def documented_returns(module: str) -> dict:
     raise AssertionError(f"{module} has no RETURN")
 
 
+def referenced(module: str, spec: dict) -> dict | None:
+    """The keys of a return value documented as "the keys of RV(...)" of this or another module."""
+    description = spec.get("description") or ""
+    text = " ".join(description) if isinstance(description, list) else description
+    found = re.search(r"the keys of RV\((?:oceanops\.digitalocean\.(\w+)#module:)?(\w+)\)", text)
+    if not found:
+        return None
+    return documented_returns(found.group(1) or module)[found.group(2)]["contains"]
+
+
 def undocumented_keys(module: str, result: dict) -> list:
     """Every key of ``result`` (nested in dicts and lists of dicts) that RETURN does not name."""
     missing: list = []
@@ -46,7 +58,7 @@ def undocumented_keys(module: str, result: dict) -> list:
                     if name not in missing:
                         missing.append(name)
                     continue
-                contains = spec[key].get("contains")
+                contains = spec[key].get("contains") or referenced(module, spec[key])
                 if contains:
                     suffix = "[]." if isinstance(sub, list) else "."
                     walk(sub, contains, name + suffix)

@@ -1,0 +1,67 @@
+"""Seeding the simulator and reading what happened there: its state and its request log.
+
+Tests read outcomes where they really are, not only in the module's own result.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import Client
+from tests.support.playbook import TOKEN
+
+MUTATING = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def seed(sim, *droplets: dict, **settings) -> list:
+    """Reset the simulator with these Droplets (default: one active) at a fast time scale; return
+    their ids."""
+    sim.reset(
+        droplets=list(droplets) or [{"name": "web-1", "status": "active"}],
+        settings={"time_scale": 0.01, **settings},
+    )
+    return [d["id"] for d in sim.state()["droplets"]]
+
+
+def droplet(sim, droplet_id: int) -> dict:
+    """The Droplet as the simulator holds it."""
+    return next(d for d in sim.state()["droplets"] if d["id"] == droplet_id)
+
+
+def snapshots(sim, droplet_id: int) -> list:
+    """The Droplet's snapshots as the simulator holds them."""
+    return [s for s in sim.state()["snapshots"] if str(s["resource_id"]) == str(droplet_id)]
+
+
+def mutating(sim) -> list:
+    """Every API request (not the admin API's) that could change something, in order."""
+    return [r for r in sim.requests() if r["method"] in MUTATING and r["path"].startswith("/v2")]
+
+
+def action_posts(sim) -> list:
+    """``(type, status)`` of every Action POST, in order."""
+    return [
+        (r["body"]["type"], r["status"])
+        for r in sim.requests()
+        if r["method"] == "POST" and r["path"].endswith("/actions")
+    ]
+
+
+def finish(client: Client, action: dict) -> dict:
+    """Wait until the Action (started directly through the API) has left ``in-progress``."""
+    while action["status"] == "in-progress":
+        time.sleep(0.01)
+        action = client.get(f"/actions/{action['id']}")["action"]
+    return action
+
+
+def act(sim, droplet_id: int, action_type: str, **params) -> dict:
+    """An Action done outside the modules, directly through the API, waited for."""
+    client = Client(TOKEN, sim.url)
+    body = {"type": action_type, **params}
+    return finish(client, client.post(f"/droplets/{droplet_id}/actions", body)["action"])
+
+
+def take_snapshot(sim, droplet_id: int, name: str) -> None:
+    """A snapshot made outside the module (directly through the API)."""
+    act(sim, droplet_id, "snapshot", name=name)
