@@ -60,12 +60,14 @@ $(COLLECTION_LINK):
 
 venv: $(VENV)/.installed $(COLLECTION_LINK)
 
-# The whole pytest suite. pytest-cov combines the data of the pytest process, of its Python
-# subprocesses and of the AnsiballZ payloads, and prints the report before pytest's summary line.
+# The whole pytest suite, on TEST_WORKERS pytest-xdist workers (each with its own simulator).
+# pytest-cov combines the data of the workers, of their Python subprocesses and of the AnsiballZ
+# payloads, and prints the report before pytest's summary line.
+TEST_WORKERS ?= 2
 test: venv
 	@rm -f $(COVERAGE_OUT) $(COVERAGE_OUT).*
-	$(COVERAGE_ENV) $(BIN)/python -m pytest --cov=plugins --cov-config=.coveragerc \
-		--cov-report=term-missing --cov-fail-under=$(COV_FLOOR) $(PYTEST_ARGS)
+	$(COVERAGE_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --cov=plugins \
+		--cov-config=.coveragerc --cov-report=term-missing --cov-fail-under=$(COV_FLOOR) $(PYTEST_ARGS)
 
 demo: venv
 	$(BIN)/python -m tests.demo

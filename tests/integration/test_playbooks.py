@@ -192,6 +192,7 @@ def fleet(sim) -> dict:
     return ids
 
 
+@pytest.mark.fleet_scale
 def test_fleet_rolls_in_batches_reports_the_failure_and_a_rerun_changes_nothing(
     sim, ansible_playbook, fleet, tmp_path
 ):

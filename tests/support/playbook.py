@@ -40,19 +40,34 @@ class PlaybookRun:
         return self.stdout + self.stderr
 
 
-def playbook_env(
-    api_url: str, results_file: Path, controller_coverage: bool = True, **extra: str
-) -> dict:
+# What ``make test`` sets to measure coverage: in Python processes (coverage's subprocess patch)
+# and in the modules' AnsiballZ payloads (ansible-core's own hook).
+CONTROLLER_COVERAGE = ("COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG")
+PAYLOAD_COVERAGE = (
+    "_ANSIBLE_ANSIBALLZ_COVERAGE_CONFIG",
+    "_ANSIBLE_COVERAGE_CONFIG",
+    "_ANSIBLE_COVERAGE_OUTPUT",
+)
+
+
+def without(env: dict, names: tuple) -> dict:
+    """``env`` without the variables ``names``."""
+    return {key: value for key, value in env.items() if key not in names}
+
+
+def playbook_env(api_url: str, results_file: Path, measure: str = "all", **extra: str) -> dict:
     """The environment of a test run: the checkout as the collection, the simulator as the API.
 
-    Under ``make test``, modules are measured in their AnsiballZ payloads; the controller process
-    itself only runs collection code through the inventory plugin. Without
-    ``controller_coverage``, it is not measured, which halves the cost of a run.
+    Under ``make test``, ``measure`` says what coverage measures: ``all``, or only the
+    ``modules`` (in their payloads: the controller process runs collection code only through the
+    inventory plugin, and measuring it doubles the cost of a run), or ``none`` (fleet-scale runs,
+    whose code paths the smaller tests measure).
     """
     env = dict(os.environ)
-    if not controller_coverage:
-        for name in ("COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG"):
-            env.pop(name, None)
+    if measure in ("modules", "none"):
+        env = without(env, CONTROLLER_COVERAGE)
+    if measure == "none":
+        env = without(env, PAYLOAD_COVERAGE)
     env.update(
         ANSIBLE_COLLECTIONS_PATH=str(REPO / ".collections"),
         ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
@@ -75,14 +90,21 @@ def ansible_bin(name: str) -> str:
 
 
 def run_playbook(
-    api_url: str, playbook: Path, results_file: Path, *args: str, env=None, timeout=300
+    api_url: str,
+    playbook: Path,
+    results_file: Path,
+    *args: str,
+    env=None,
+    timeout=300,
+    measured=True,
 ) -> PlaybookRun:
     """Run ``ansible-playbook playbook *args`` from the checkout, recording its task results."""
     inventory_plugin = any(str(arg).endswith((".droplets.yml", ".droplets.yaml")) for arg in args)
+    measure = "none" if not measured else "all" if inventory_plugin else "modules"
     process = subprocess.run(
         [ansible_bin("ansible-playbook"), str(playbook), *args],
         cwd=REPO,
-        env=playbook_env(api_url, results_file, inventory_plugin, **(env or {})),
+        env=playbook_env(api_url, results_file, measure, **(env or {})),
         capture_output=True,
         text=True,
         timeout=timeout,
