@@ -10,7 +10,7 @@ short_description: Read DigitalOcean Droplets by id, name or tag, or all of them
 version_added: 0.1.0
 description:
   - Returns the Droplets of the account, or those with an id, an exact name or a tag, with the
-    facts the M(oceanops.digitalocean.droplets) inventory plugin shows about each.
+    facts the P(oceanops.digitalocean.droplets#inventory) inventory plugin shows about each.
   - DigitalOcean does not enforce unique Droplet names; O(name) returns every Droplet with it.
   - Never changes anything.
 author:
