@@ -36,7 +36,8 @@ mkdir -p "$cache"
 cp "$repo/.ci/get_pip_shim.py" "$cache/get_pip_$pipv.py"
 
 out="$repo/tests/output/ansible-test"
-pybin="$out/pybin"
+# One folder per ansible-core: CI runs the sanity gates of several cores at once.
+pybin="$out/pybin-$core"
 rm -rf "$pybin"
 mkdir -p "$pybin"
 found=()
