@@ -16,6 +16,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     Client,
     RetryPolicy,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import DropletTarget
 
 FAST = PollSchedule(fixed=0.02)  # Actions run 100 times faster in these tests
 
@@ -102,7 +103,7 @@ def test_a_post_answered_too_late_is_not_repeated(sim, droplet):
     # The answer comes after the client's timeout: the API acted, the client heard nothing.
     sim.faults({"method": "POST", "path": "/actions$", "kind": "delay", "delay": 1.5, "count": 1})
     slow = Client("dop_v1_runner_tests", sim.url, timeout=0.5, retry=RetryPolicy(backoff=0.01))
-    action = runner(slow).run(droplet, "snapshot", name="nightly")
+    action = runner(slow).run(DropletTarget(slow, droplet.id), "snapshot", name="nightly")
     assert action["status"] == "completed"
     assert [a["type"] for a in sim.state()["actions"]] == ["snapshot"]
 
