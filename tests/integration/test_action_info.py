@@ -14,6 +14,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
 from tests.support import REPO
 from tests.support.playbook import TOKEN, playbook_env
 from tests.support.returns import undocumented_keys
+from tests.support.simstate import act
 
 PLAY = """
 - name: Read Actions
@@ -41,14 +42,15 @@ def history(sim):
         droplets=[{"name": "web-1"}, {"name": "web-2"}],
         settings={"time_scale": 0.001},
     )
-    client = Client(TOKEN, sim.url)
     web1, web2 = (d["id"] for d in sim.state()["droplets"])
-    ids = []
-    for droplet_id, action_type in [(web1, "power_off"), (web2, "power_off"), (web1, "power_on")]:
-        action = client.post(f"/droplets/{droplet_id}/actions", {"type": action_type})["action"]
-        ids.append(action["id"])
-        while client.get(f"/actions/{action['id']}")["action"]["status"] == "in-progress":
-            pass
+    ids = [
+        act(sim, droplet_id, action_type)["id"]
+        for droplet_id, action_type in [
+            (web1, "power_off"),
+            (web2, "power_off"),
+            (web1, "power_on"),
+        ]
+    ]
     sim.clear_requests()
     return {"web1": web1, "web2": web2, "actions": ids}
 
