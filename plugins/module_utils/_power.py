@@ -142,7 +142,9 @@ class PowerSwitch:
 class PowerCycle:
     """Power a Droplet off for ``work`` and back on after it, as a context manager::
 
-        with PowerCycle(runner, droplet, power_off=True, shutdown_timeout=120, restore=True):
+        with PowerCycle(
+            runner, target, droplet, power_off=True, shutdown_timeout=120, restore=True
+        ):
             ...  # the snapshot
 
     On entry the Droplet is powered off (unless ``power_off`` is false or it is off already). On
@@ -150,10 +152,12 @@ class PowerCycle:
     failed, that is tried first and the error is raised again as :class:`RunFailed`, which says
     what became of the power. When the work's own Action timed out, the Droplet stays off: it is
     locked by that Action, and a re-run that finds the work done powers it back on.
-    ``seen(droplet)`` is called with every new look at the Droplet.
+    ``droplet`` is the Droplet of ``target`` as last seen; ``seen(droplet)`` is called with every
+    new look at it.
     """
 
     runner: ActionRunner
+    target: DropletTarget
     droplet: dict
     power_off: bool
     shutdown_timeout: float
@@ -162,7 +166,6 @@ class PowerCycle:
     seen: Callable[[dict], None] = lambda droplet: None
 
     def __post_init__(self):
-        self.target = DropletTarget(self.runner.client, self.droplet["id"])
         self.switch = PowerSwitch(self.runner)
 
     @property

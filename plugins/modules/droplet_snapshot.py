@@ -318,6 +318,7 @@ class DropletSnapshot(DigitalOceanModule):
         before = {"snapshots": names, "status": self.droplet.get("status")}
         cycle = PowerCycle(
             self.runner,
+            self.target,
             self.droplet,
             power_off=self.params["power_off"],
             shutdown_timeout=self.params["shutdown_timeout"],
