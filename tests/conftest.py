@@ -19,6 +19,12 @@ from tests.simulator.client import SimClient
 TIME_SCALE = 0.01
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked ``slow`` first: under ``make test`` (``--dist load``) each worker starts with
+    one or two of them and the short tests fill in around them, so the workers end together."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def simulator_process():
     """The session's simulator; use ``sim`` in tests, which also resets it."""

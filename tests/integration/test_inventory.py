@@ -1,4 +1,9 @@
-"""The droplets inventory plugin as users run it: real ansible-inventory against the simulator."""
+"""The droplets inventory plugin against the simulator.
+
+What users see (the listing, messages, the token kept out of output, the cache) comes from real
+``ansible-inventory`` runs; what the plugin makes of each option is checked through
+``Inventory.parse``, the same ``InventoryManager`` in the test's process.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import pytest
 
 from tests.support.inventory import Inventory
 from tests.support.playbook import TOKEN
+from tests.support.simstate import api_requests
 
 TOKEN_VARIABLES = (
     "DIGITALOCEAN_ACCESS_TOKEN",
@@ -34,10 +40,6 @@ def inventory(sim, tmp_path) -> Inventory:
     return Inventory(sim, tmp_path)
 
 
-def api_requests(sim) -> list:
-    return [r for r in sim.requests() if not r["path"].startswith("/_sim")]
-
-
 @pytest.mark.smoke
 def test_token_from_the_environment_alone_lists_every_droplet(inventory):
     listing = inventory.run({})
@@ -49,7 +51,7 @@ def test_token_from_the_environment_alone_lists_every_droplet(inventory):
 def test_each_token_variable_is_read(inventory, sim, variable):
     token = f"dop_v1_from_{variable.lower()}"
     sim.reset(droplets=FLEET, settings={"tokens": [token]})
-    listing = inventory.run({}, env={variable: token}, unset=TOKEN_VARIABLES)
+    listing = inventory.parse({}, env={variable: token}, unset=TOKEN_VARIABLES)
     assert listing.rc == 0, listing.stderr
     assert len(listing.hosts) == 5
 
@@ -58,7 +60,7 @@ def test_api_token_in_the_file_may_be_a_template(inventory, sim):
     token = "dop_v1_from_a_lookup"
     sim.reset(droplets=FLEET, settings={"tokens": [token]})
     config = {"api_token": "{{ lookup('ansible.builtin.env', 'MY_DO_TOKEN') }}"}
-    listing = inventory.run(config, env={"MY_DO_TOKEN": token}, unset=TOKEN_VARIABLES)
+    listing = inventory.parse(config, env={"MY_DO_TOKEN": token}, unset=TOKEN_VARIABLES)
     assert listing.rc == 0, listing.stderr
     assert len(listing.hosts) == 5
 
@@ -120,7 +122,7 @@ def test_token_is_not_logged_at_high_verbosity(inventory):
 
 
 def test_tag_name_is_filtered_by_the_api(inventory, sim):
-    listing = inventory.run({"tag_name": "web"})
+    listing = inventory.parse({"tag_name": "web"})
     assert listing.hosts == ["web-1", "web-2", "web-3"]
     (request,) = api_requests(sim)
     assert request["query"]["tag_name"] == "web"
@@ -137,7 +139,7 @@ def test_tag_name_is_filtered_by_the_api(inventory, sim):
     ],
 )
 def test_name_pattern_globs_and_regexes(inventory, patterns, expected):
-    listing = inventory.run({"name_pattern": patterns})
+    listing = inventory.parse({"name_pattern": patterns})
     assert listing.rc == 0, listing.stderr
     assert listing.hosts == expected
 
@@ -148,18 +150,18 @@ def test_a_bad_regex_is_a_clear_error(inventory):
 
 
 def test_status_filter(inventory):
-    assert inventory.run({"status": ["off"]}).hosts == ["web-3"]
-    assert inventory.run({"status": "active", "tag_name": "web"}).hosts == ["web-1", "web-2"]
+    assert inventory.parse({"status": ["off"]}).hosts == ["web-3"]
+    assert inventory.parse({"status": "active", "tag_name": "web"}).hosts == ["web-1", "web-2"]
 
 
 def test_hostname_and_connect_with(inventory, sim):
-    by_id = inventory.run({"hostname": "id", "connect_with": "private_ipv4"})
+    by_id = inventory.parse({"hostname": "id", "connect_with": "private_ipv4"})
     ids = sorted(str(d["id"]) for d in sim.state()["droplets"])
     assert by_id.hosts == ids
     for hostvars in by_id.hostvars.values():
         assert hostvars["ansible_host"] == hostvars["droplet_private_ipv4"]
 
-    by_address = inventory.run({"hostname": "public_ipv4", "connect_with": "none"})
+    by_address = inventory.parse({"hostname": "public_ipv4", "connect_with": "none"})
     assert sorted(by_address.hosts) == sorted(
         h["droplet_public_ipv4"] for h in by_address.hostvars.values()
     )
@@ -175,7 +177,7 @@ def test_droplets_that_share_a_name_get_their_id_appended(sim, tmp_path):
 
 
 def test_keyed_groups_groups_and_compose(inventory):
-    listing = inventory.run(
+    listing = inventory.parse(
         {
             "keyed_groups": [
                 {"key": "droplet_region", "prefix": "region"},
@@ -288,7 +290,7 @@ def test_a_thousand_droplets_with_their_groups(sim, tmp_path):
         ]
     }
     started = time.monotonic()
-    listing = Inventory(sim, tmp_path).run(config)
+    listing = Inventory(sim, tmp_path).parse(config)
     elapsed = time.monotonic() - started
     assert listing.rc == 0, listing.stderr
     assert len(listing.hosts) == 1000
@@ -298,4 +300,5 @@ def test_a_thousand_droplets_with_their_groups(sim, tmp_path):
     assert listing.group("tag_fleet") == listing.hosts
     assert listing.group("tag_shard_3") == [f"node-{i:04d}" for i in range(3, 1000, 10)]
     assert listing.group("status_off") == [f"node-{i:04d}" for i in range(0, 1000, 7)]
-    print(f"1,000 Droplets listed in {elapsed:.2f} s with {len(api_requests(sim))} requests")
+    sent = len(api_requests(sim))
+    print(f"1,000 Droplets built into an inventory in {elapsed:.2f} s with {sent} requests")

@@ -79,13 +79,15 @@ def test_the_page_has_examples():
     assert sum(command.startswith("ansible-playbook") for command in commands) >= 6
 
 
+@pytest.mark.slow
 def test_fleet_examples_run_as_written(sim, tmp_path):
     sim.reset(droplets=SEED, settings=NO_RATE_LIMIT)
     text = DOC.read_text()
     for name, content in example_files(text).items():
         (tmp_path / name).write_text(content)
     (tmp_path / "playbooks").symlink_to(REPO / "playbooks")
-    env = playbook_env(sim.url, tmp_path / "results.json")
+    # The code paths are measured by the smaller tests; coverage would double the cost here.
+    env = playbook_env(sim.url, tmp_path / "results.json", measure="none")
 
     for command in example_commands(text):
         if command == "make demo":
@@ -118,6 +120,7 @@ def test_fleet_examples_run_as_written(sim, tmp_path):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.fleet_scale
 def test_make_demo_finishes_within_a_minute_and_leaves_nothing_running():
     started = time.monotonic()

@@ -61,6 +61,7 @@ def event_result(runner, task: str) -> dict:
     return event["event_data"]["res"]
 
 
+@pytest.mark.slow
 def test_fleet_playbook_runs_under_ansible_runner(sim, tmp_path):
     sim.reset(droplets=FLEET)
     runner = run_snapshot_playbook(sim, tmp_path / "runner")

@@ -33,6 +33,11 @@ def snapshots(sim, droplet_id: int) -> list:
     return [s for s in sim.state()["snapshots"] if str(s["resource_id"]) == str(droplet_id)]
 
 
+def api_requests(sim) -> list:
+    """Every API request (not the admin API's), in order."""
+    return [r for r in sim.requests() if r["path"].startswith("/v2")]
+
+
 def mutating(sim) -> list:
     """Every API request (not the admin API's) that could change something, in order."""
     return [r for r in sim.requests() if r["method"] in MUTATING and r["path"].startswith("/v2")]
