@@ -25,6 +25,13 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
+@pytest.fixture(autouse=True)
+def private_cache_dir(tmp_path_factory, monkeypatch):
+    """Each test's module runs share their views and rate-limit budget only among themselves:
+    the simulator's limits start afresh with each test."""
+    monkeypatch.setenv("OCEANOPS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def simulator_process():
     """The session's simulator; use ``sim`` in tests, which also resets it."""

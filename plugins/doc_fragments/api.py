@@ -36,6 +36,23 @@ options:
       - Whether to validate the API server's TLS certificate.
     type: bool
     default: true
+  shared_cache:
+    description:
+      - Share the API's rate limit, and what is read while waiting, with the other runs on this
+        controller that use the same token and API (the forks of a fleet run, two runs at once).
+      - The runs take turns so that together they stay under DigitalOcean's 250 requests a minute
+        and space their requests when the hourly remainder runs low, instead of being answered
+        HTTP 429.
+      - While they wait for Actions, one run at a time reads the account's newest Actions and
+        Droplets for all of them, instead of each polling its own.
+      - They share small files in a directory only this user can read (mode 0700),
+        E(OCEANOPS_CACHE_DIR), else C($XDG_CACHE_HOME/oceanops.digitalocean), else
+        C(~/.cache/oceanops.digitalocean). The files are named after a hash of the API URL and
+        the token; the token is written nowhere. A file that is missing, unreadable or too old
+        is never trusted; the run then reads for itself.
+      - V(false) makes the run pace and poll alone.
+    type: bool
+    default: true
 requirements:
   - requests
 """

@@ -26,7 +26,10 @@ options:
   poll_interval:
     description:
       - Seconds between two polls of an Action or the resource it runs on.
-      - By default the interval adapts to how long the wait has lasted, from 1 second up to 15
-        seconds, so a long Action costs few requests and its end is noticed quickly.
+      - By default the interval adapts to how long the wait has lasted, from 2 seconds up to 15
+        seconds (10% of the time waited so far), so a long Action costs few requests and its end
+        is noticed within 2 seconds or 10% of its duration. With O(shared_cache), concurrent runs
+        then also share what they poll.
+      - A fixed interval makes this run poll its own Actions and Droplet, sharing nothing.
     type: float
 """

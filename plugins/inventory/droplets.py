@@ -138,6 +138,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets im
     droplet_facts,
     list_droplets,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._pacing import shared_budget
 
 
 def name_matcher(patterns: list[str]):
@@ -214,6 +215,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 timeout=self.get_option("timeout"),
                 validate_certs=self.get_option("validate_certs"),
             )
+            if self.get_option("shared_cache"):
+                client.budget = shared_budget(client)
             droplets = list_droplets(client, tag_name=self.get_option("tag_name"))
             return [droplet_facts(d) for d in droplets]
         except DigitalOceanError as exc:

@@ -25,6 +25,10 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     Client,
     DigitalOceanError,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._watch import (
+    FRESH,
+    SharedWatch,
+)
 
 IN_PROGRESS, COMPLETED, ERRORED = "in-progress", "completed", "errored"
 # After a POST that may or may not have reached the API, an Action of the same type that started
@@ -131,7 +135,7 @@ class PollSchedule:
     ``fixed`` replaces all of this with one interval (the modules' ``poll_interval``).
     """
 
-    floor: float = 1.0
+    floor: float = 2.0
     ratio: float = 0.1
     cap: float = 15.0
     fixed: float | None = None
@@ -150,6 +154,8 @@ class ActionTarget:
     """
 
     kind = "resource"
+    # The SharedWatch view that shows the resource, if one does.
+    view: str | None = None
 
     def __init__(self, client: Client, resource_id: int):
         self.client = client
@@ -201,15 +207,19 @@ class ActionRunner:
         schedule: PollSchedule | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        watch: SharedWatch | None = None,
     ):
         self.client = client
         self.deadline = deadline
         self.schedule = schedule or PollSchedule()
+        self.watch = watch
         self.started: list[dict] = []
         self._sleep = sleep
         self._clock = clock
         self._by_id: dict[int, int] = {}
         self._waited_out: set[int] = set()
+        # When this run last sent a request that may change each target, by the watch's clock.
+        self._acted: dict[str, float] = {}
 
     def run(self, target: ActionTarget, action_type: str, **params) -> dict:
         """Start an Action on the target and wait until it has ``completed``."""
@@ -241,6 +251,8 @@ class ActionRunner:
         resends = 0
         while True:
             sent_at = self.client.server_clock()
+            if self.watch is not None:
+                self._acted[str(target)] = self.watch.now()
             try:
                 action = self.client.post(target.actions_path, body)["action"]
             except APIError as error:
@@ -269,9 +281,16 @@ class ActionRunner:
         (the runner's, or a shorter one such as :meth:`grace` gives).
         """
         deadline = deadline or self.deadline
+        since = self.watch.now() if self.watch is not None else 0.0
         action = self._poll(
             action,
-            lambda: get_action(self.client, action["id"]),
+            lambda interval: self._next_look(
+                "actions",
+                action["id"],
+                interval,
+                since,
+                lambda: get_action(self.client, action["id"]),
+            ),
             lambda latest: latest.get("status") != IN_PROGRESS,
             deadline,
         )
@@ -290,7 +309,7 @@ class ActionRunner:
         """
         began = self._clock()
         while True:
-            resource = target.read()
+            resource = self.look(target)
             if not target.busy(resource):
                 return resource
             if self.deadline.expired():
@@ -312,7 +331,31 @@ class ActionRunner:
 
         The caller looks at the returned resource: this never raises on a timeout.
         """
-        return self._poll(target.read(), target.read, done, deadline)
+        since = self.watch.now() if self.watch is not None else 0.0
+        return self._poll(
+            self.look(target),
+            lambda interval: self._next_look(target.view, target.id, interval, since, target.read),
+            done,
+            deadline,
+        )
+
+    def look(self, target: ActionTarget) -> dict:
+        """The resource as it is now.
+
+        With a shared watch, that is a view taken since this run last acted on the resource or saw
+        an Action end (and at most ``FRESH`` seconds ago); otherwise, or when the view does not
+        show it, the resource is read.
+        """
+        if self.watch is not None and target.view:
+            not_before = max(
+                self.watch.now() - FRESH,
+                self._acted.get(str(target), 0.0),
+                self.watch.used["actions"],
+            )
+            seen = self.watch.seen(target.view, target.id, not_before)
+            if seen is not None:
+                return seen
+        return target.read()
 
     def grace(self, seconds: float) -> Deadline:
         """A deadline ``seconds`` from now, but never past the runner's own."""
@@ -333,24 +376,43 @@ class ActionRunner:
     def _poll(
         self,
         latest: dict,
-        read: Callable[[], dict],
+        read: Callable[[float], dict],
         done: Callable[[dict], bool],
         deadline: Deadline,
     ) -> dict:
         """Read again on the poll schedule until ``done(latest)`` or the deadline; return latest.
 
-        The last read happens at the deadline. A transient API error (throttling, 5xx, no answer)
-        is retried at the next poll, never taken as done.
+        ``read(interval)`` returns the next look, at most ``interval`` seconds away. The last read
+        happens at the deadline. A transient API error (throttling, 5xx, no answer) is retried at
+        the next poll, never taken as done.
         """
         began = self._clock()
         while not done(latest) and not deadline.expired():
-            self._pause(began, deadline)
+            interval = min(self.schedule.interval(self._clock() - began), deadline.remaining())
             try:
-                latest = read()
+                latest = read(interval)
             except APIError as error:
                 if not error.retryable:
                     raise
         return latest
+
+    def _next_look(
+        self,
+        view: str | None,
+        item_id: int,
+        interval: float,
+        since: float,
+        read: Callable[[], dict],
+    ) -> dict:
+        """The item at most ``interval`` from now: from the first shared view taken after
+        ``since`` and after this run's last look, or else ``read()`` after ``interval``."""
+        if self.watch is not None and view:
+            seen = self.watch.next(view, item_id, interval, since)
+            if seen is not None:
+                return seen
+        else:
+            self._sleep(interval)
+        return read()
 
     def _pause(self, began: float, deadline: Deadline) -> None:
         """Sleep until the next poll of something first looked at ``began``, or the deadline."""

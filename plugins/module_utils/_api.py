@@ -15,6 +15,7 @@ caller (see ``_actions.py``).
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import ipaddress
 import random
 import time
@@ -241,9 +242,14 @@ class Client:
                 + ", ".join(TOKEN_ENV_VARS)
             )
         self.api_url = normalize_api_url(api_url)
+        # Names what runs against the same API with the same token share, without the token.
+        self.account = hashlib.sha256(f"{self.api_url}\n{token}".encode()).hexdigest()[:24]
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.requests_sent = 0
+        # Set to a SharedBudget (``_pacing.py``) to take turns with the other runs of the token.
+        self.budget = None
+        self._last_headers: dict | None = None
         self._token = token
         self._pause = 0.0
         self._clock_offset = 0.0
@@ -297,9 +303,7 @@ class Client:
         url = path if path.startswith(("http://", "https://")) else self._url(path, params)
         shown = self._shown_path(url)
         for attempt in range(1, self.retry.attempts + 1):
-            if self._pause:
-                self.retry.sleep(self._pause)
-                self._pause = 0.0
+            self._take_turn()
             outcome = self._attempt(method, url, shown, body)
             if outcome.error is None:
                 return outcome.body
@@ -319,6 +323,19 @@ class Client:
 
     # -- internals ---------------------------------------------------------------------------------
 
+    def _take_turn(self) -> None:
+        """Pace the next request: in turn with the other runs of the token when they share a
+        budget, else by this client's own view of the hourly remainder."""
+        if self.budget is not None:
+            try:
+                self.budget.take_turn(self._last_headers)
+                return
+            except OSError:  # the shared file cannot be used: pace alone
+                self.budget = None
+        if self._pause:
+            self.retry.sleep(self._pause)
+        self._pause = 0.0
+
     def _attempt(self, method: str, url: str, shown: str, body: dict | None) -> _Outcome:
         """One HTTP exchange, never raising: the decoded body, or the error and any hinted wait."""
         self.requests_sent += 1
@@ -334,6 +351,7 @@ class Client:
                 error=APIError(method, shown, None, None, message, None, not never_sent)
             )
         headers = {k.lower(): v for k, v in response.headers.items()}
+        self._last_headers = headers
         self._pause = self.retry.pacing_delay(headers)
         date = server_time(headers)
         if date is not None:

@@ -19,6 +19,8 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     Client,
     DigitalOceanError,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._pacing import shared_budget
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._watch import SharedWatch
 
 
 def connection_argument_spec() -> dict:
@@ -37,6 +39,7 @@ def connection_argument_spec() -> dict:
         },
         "timeout": {"type": "int", "default": 30},
         "validate_certs": {"type": "bool", "default": True},
+        "shared_cache": {"type": "bool", "default": True},
     }
 
 
@@ -74,18 +77,25 @@ class DigitalOceanModule:
             timeout=self.params["timeout"],
             validate_certs=self.params["validate_certs"],
         )
-
+        if self.params["shared_cache"]:
+            self.client.budget = shared_budget(self.client)
         self._warned: set[str] = set()
 
     def run(self) -> dict:  # pragma: no cover - every module implements it
         raise NotImplementedError
 
     def action_runner(self) -> ActionRunner:
-        """An :class:`ActionRunner` on the wait options, whose deadline starts now."""
+        """An :class:`ActionRunner` on the wait options, whose deadline starts now.
+
+        On the adaptive schedule it shares what it reads with concurrent runs (``shared_cache``);
+        a fixed ``poll_interval`` polls this run's own Actions.
+        """
+        shared = self.params["shared_cache"] and self.params["poll_interval"] is None
         return ActionRunner(
             self.client,
             Deadline(self.params["wait_timeout"]),
             PollSchedule(fixed=self.params["poll_interval"]),
+            watch=SharedWatch(self.client) if shared else None,
         )
 
     def set_diff(self, before: dict, after: dict) -> None:

@@ -104,6 +104,7 @@ class DropletTarget(ActionTarget):
     """A Droplet: it is ``locked`` while an Action runs on it; a 404 is :class:`DropletNotFound`."""
 
     kind = "droplet"
+    view = "droplets"
 
     def read(self) -> dict:
         return get_droplet(self.client, self.id)

@@ -107,7 +107,7 @@ class PowerSwitch:
         if action is None:
             return seen
         action = self.runner.wait(action)
-        seen = droplet.read()
+        seen = self.runner.look(droplet)
         if seen.get("status") != wanted:
             raise PowerStateError(action, seen)
         return seen

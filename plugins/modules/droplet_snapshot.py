@@ -117,9 +117,11 @@ notes:
     recognises this. When the newest Actions on the Droplet are a C(shutdown) or C(power_off)
     followed within a minute by the snapshot Action that made the snapshot, and the Droplet is still
     off, it powers the Droplet back on (unless O(restore_power=false)).
-  - The module checks for the snapshot again right before it starts it. Two runs at once on one
-    Droplet can only both start a snapshot if the first one completes between that check and the
-    second one's request, a window of milliseconds.
+  - The module checks for the snapshot again right before it starts it, from the Droplet's list
+    of snapshot ids as last seen (after the shutdown, at most a few seconds before); it reads the
+    snapshots again only when that list has one it has not seen. Two runs at once on one Droplet
+    can only both start a snapshot if the first one completes between that look and the second
+    one's request.
 seealso:
   - module: oceanops.digitalocean.action_info
   - name: DigitalOcean API, Droplet Actions
@@ -297,10 +299,7 @@ class DropletSnapshot(DigitalOceanModule):
         self.runner = self.action_runner()
         self.result.update(snapshot=None, actions=self.runner.started)
         try:
-            self._seen(
-                find_droplet(self.client, self.params["droplet_id"], self.params["droplet_name"])
-            )
-            self.target = DropletTarget(self.client, self.droplet["id"])
+            self._find()
             if self.params["state"] == "present":
                 self.present()
             else:
@@ -337,7 +336,7 @@ class DropletSnapshot(DigitalOceanModule):
             status = cycle.predicted_status()
         else:
             with cycle:
-                done = self._take_snapshot(cycle)
+                done = self._take_snapshot(cycle, snapshots)
             if done:
                 self._found()
             status = self.droplet.get("status")
@@ -360,24 +359,41 @@ class DropletSnapshot(DigitalOceanModule):
 
     # -- steps -------------------------------------------------------------------------------------
 
+    def _find(self) -> None:
+        """The Droplet, by name, or by id as the runs of this controller last saw it together."""
+        if self.params["droplet_id"] is None:
+            self._seen(find_droplet(self.client, name=self.params["droplet_name"]))
+            self.target = DropletTarget(self.client, self.droplet["id"])
+        else:
+            self.target = DropletTarget(self.client, self.params["droplet_id"])
+            self._seen(self.runner.look(self.target))
+
     def _look(self) -> list:
         """The Droplet's snapshots, once no Action that could be making ours runs.
 
         An Action in progress may be the snapshot of an earlier, interrupted run: wait for it, then
         look again, so that a re-run does not take a second snapshot.
         """
-        snapshots = droplet_snapshots(self.client, self.droplet["id"])
+        snapshots = self._snapshots()
         if self._named(snapshots) or not self.droplet.get("locked"):
             return snapshots
         self._seen(self.runner.wait_for_idle(self.target))
+        return self._snapshots()
+
+    def _snapshots(self, listed: list | None = None) -> list:
+        """The Droplet's snapshots: ``listed`` when the Droplet, as last seen, has no snapshot
+        that is not among them (no snapshot at all, at first), else read."""
+        ids = self.droplet.get("snapshot_ids")
+        if isinstance(ids, list) and set(ids) <= {s.get("id") for s in listed or []}:
+            return list(listed or [])
         return droplet_snapshots(self.client, self.droplet["id"])
 
-    def _take_snapshot(self, cycle: PowerCycle) -> bool:
+    def _take_snapshot(self, cycle: PowerCycle, snapshots: list) -> bool:
         """Start the snapshot (the Droplet is off, if it should be); return whether it exists.
 
         With ``wait`` false, the snapshot Action is left running.
         """
-        action = self._start_snapshot()
+        action = self._start_snapshot(snapshots)
         if action is None:  # another run took it meanwhile
             self.result["changed"] = cycle.powered_off
             return True
@@ -392,13 +408,17 @@ class DropletSnapshot(DigitalOceanModule):
             )
         return False
 
-    def _start_snapshot(self) -> dict | None:
+    def _start_snapshot(self, snapshots: list) -> dict | None:
         """Start the snapshot Action, unless the snapshot exists by now (then None).
 
-        Looks again right before every POST: while this run waited (for a pending event of another
-        run, say), that run may have taken the snapshot.
+        Looks again right before every POST: while this run waited (for the shutdown, or a pending
+        event of another run), that run may have taken the snapshot. The Droplet as last seen
+        lists its snapshots' ids; only a new one among them is read.
         """
-        while not self._named(droplet_snapshots(self.client, self.droplet["id"])):
+        while True:
+            snapshots = self._snapshots(snapshots)
+            if self._named(snapshots):
+                return None
             try:
                 action = self.runner.try_start(self.target, "snapshot", name=self.params["name"])
             except APIError as error:
@@ -407,7 +427,7 @@ class DropletSnapshot(DigitalOceanModule):
                 raise
             if action is not None:
                 return action
-        return None
+            self._seen(self.runner.look(self.target))
 
     # -- helpers -----------------------------------------------------------------------------------
 

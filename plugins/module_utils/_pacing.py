@@ -1,0 +1,71 @@
+# Copyright: (c) 2026, OceanOps Team
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One request budget per API token for every run on this controller.
+
+DigitalOcean allows a token 5,000 requests an hour and, in any minute, 5% of that (250), counted
+over every client that uses it. The forks of a fleet run, and two runs at once, each send their
+own requests; :class:`SharedBudget` gives each request a turn in one sliding minute kept in a
+shared file, so together they stay under the per-minute budget instead of being answered 429.
+It also keeps the last ``ratelimit-*`` headers any of them saw, and when the hourly remainder runs
+low, spaces the turns so that it lasts until the reset (the formula of
+:meth:`RetryPolicy.pacing_delay`, for all the runs at once).
+"""
+
+from __future__ import annotations
+
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
+    Client,
+    RetryPolicy,
+    _number,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._cache import SharedFile
+
+MINUTE = 60.0
+HOURLY_LIMIT = 5000  # until the API says otherwise (ratelimit-limit)
+MINUTE_SHARE = 0.05  # DigitalOcean: "5% of the hourly total" in any minute
+# Left for other clients of the token (doctl, the control panel's scripts, an inventory refresh).
+HEADROOM = 0.96
+RATE_HEADERS = ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
+
+
+class SharedBudget:
+    """Turns for requests in one sliding minute shared through a :class:`SharedFile`."""
+
+    def __init__(self, store: SharedFile, policy: RetryPolicy):
+        self.store = store
+        self.policy = policy
+
+    def per_minute(self, hourly_limit: float | None) -> int:
+        """How many requests the runs together send in any minute."""
+        return max(1, int((hourly_limit or HOURLY_LIMIT) * MINUTE_SHARE * HEADROOM))
+
+    def take_turn(self, headers: dict | None) -> float:
+        """Wait for this request's turn; ``headers`` are the last answer's, if any.
+
+        Returns the seconds waited.
+        """
+        with self.store.locked():
+            state = self.store.read() or {}
+            now = self.policy.clock()
+            seen = {k: headers[k] for k in RATE_HEADERS if k in (headers or {})}
+            if seen:
+                state["headers"] = seen
+            known = state.get("headers") or {}
+            sent = sorted(t for t in state.get("sent") or [] if t > now - MINUTE)
+            budget = self.per_minute(_number(known.get("ratelimit-limit")))
+            turn = now
+            if len(sent) >= budget:
+                turn = sent[-budget] + MINUTE
+            if sent:
+                turn = max(turn, sent[-1] + self.policy.pacing_delay(known))
+            state["sent"] = [*sent, turn]
+            self.store.write(state)
+        wait = max(0.0, turn - now)
+        if wait:
+            self.policy.sleep(wait)
+        return wait
+
+
+def shared_budget(client: Client) -> SharedBudget:
+    """The budget of the client's token, shared through the per-user cache directory."""
+    return SharedBudget(SharedFile(client.account, "budget"), client.retry)

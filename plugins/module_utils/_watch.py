@@ -1,0 +1,117 @@
+# Copyright: (c) 2026, OceanOps Team
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What concurrent runs on one controller read while they wait, read once for all of them.
+
+Forty forks that each poll their own Action send forty requests where one would do: the account's
+newest Actions (``GET /v2/actions``, newest first, one page of 200) show all of them, and one page
+of ``GET /v2/droplets`` shows the power state of 200 Droplets. :class:`SharedWatch` keeps both
+views in shared files (``_cache.py``). A run that wants a newer view than the one it last used
+first waits, up to its own poll interval, for another run to take one; only when none does, it
+takes the view itself, under a lock, so one run at a time sends the request and the others read
+its answer. With one run alone, that costs what polling its own Action costs.
+
+A view is trusted only when it was taken after the moment the caller names (never one older than
+the run's last look, nor than its last request that changed something). What a view does not show
+(an Action older than its page, a Droplet past the first 200) the caller reads for itself.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import Client
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._cache import SharedFile
+
+PAGE = 200
+# A view at most this old shows a resource "now", when nothing this run did may have changed it
+# since (a first look at a Droplet, say).
+FRESH = 2.0
+# How often a waiting run looks at the shared files for a view another run took (no request).
+TICK = 0.2
+# The Droplet fields the view keeps: what waiting and deciding need, not the whole object.
+DROPLET_FIELDS = ("id", "name", "status", "locked", "snapshot_ids", "tags")
+VIEWS = {
+    "actions": ("/actions", "actions", lambda action: action),
+    "droplets": (
+        "/droplets",
+        "droplets",
+        lambda droplet: {key: droplet.get(key) for key in DROPLET_FIELDS},
+    ),
+}
+
+
+class SharedWatch:
+    """The shared views of one account's Actions and Droplets, as one run uses them."""
+
+    def __init__(
+        self,
+        client: Client,
+        directory: str | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.client = client
+        self._files = {kind: SharedFile(client.account, kind, directory) for kind in VIEWS}
+        self._clock = clock
+        self._sleep = sleep
+        # When the newest view of each kind this run used was taken.
+        self.used = dict.fromkeys(VIEWS, 0.0)
+
+    def now(self) -> float:
+        return self._clock()
+
+    def seen(self, view: str, item_id: int, not_before: float) -> dict | None:
+        """The item (an Action, a Droplet) as a view taken at ``not_before`` or later shows it;
+        None when that view does not show it."""
+        return self._item(view, item_id, self._view(view, not_before))
+
+    def next(self, view: str, item_id: int, interval: float, not_before: float) -> dict | None:
+        """The item in the first view taken after ``not_before`` and after the last one this run
+        used, waiting up to ``interval`` for another run to take it; None when it does not show
+        the item."""
+        since = max(not_before, self.used[view] + 1e-6)
+        until = self._clock() + interval
+        while True:
+            found = self._fresh(view, since)
+            if found is None and self._clock() >= until:
+                found = self._view(view, since)
+            if found is not None:
+                return self._item(view, item_id, found)
+            self._sleep(max(0.0, min(TICK, until - self._clock())))
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _item(self, kind: str, item_id: int, view: dict) -> dict | None:
+        self.used[kind] = max(self.used[kind], view["taken"])
+        return view["items"].get(str(item_id))
+
+    def _view(self, kind: str, not_before: float) -> dict:
+        """A view taken at ``not_before`` or later: the shared one, or a new one taken now."""
+        view = self._fresh(kind, not_before)
+        if view is not None:
+            return view
+        store = self._files[kind]
+        try:
+            with store.locked():
+                view = self._fresh(kind, not_before)  # another run took one while we waited
+                if view is None:
+                    view = self._take(kind)
+                    store.write(view)
+        except OSError:  # the shared file cannot be used: read alone
+            view = self._take(kind)
+        return view
+
+    def _fresh(self, kind: str, not_before: float) -> dict | None:
+        view = self._files[kind].read()
+        if isinstance(view, dict) and isinstance(view.get("items"), dict):
+            taken = view.get("taken")
+            if isinstance(taken, (int, float)) and not_before <= taken <= self._clock() + 1:
+                return view
+        return None
+
+    def _take(self, kind: str) -> dict:
+        path, key, keep = VIEWS[kind]
+        taken = self._clock()
+        items = self.client.paginate(path, key, limit=PAGE)
+        return {"taken": taken, "items": {str(item["id"]): keep(item) for item in items}}
