@@ -25,7 +25,7 @@ def wait_for(duration: float, schedule: PollSchedule, timeout: float = 10_000.0)
 
 @pytest.mark.parametrize(
     ("duration", "max_polls"),
-    [(5, 5), (60, 29), (600, 69)],
+    [(5, 3), (60, 22), (600, 62)],
 )
 def test_polls_grow_with_the_log_of_the_duration_until_the_cap(duration, max_polls):
     action, polls, _lag = wait_for(duration, PollSchedule())
@@ -34,15 +34,15 @@ def test_polls_grow_with_the_log_of_the_duration_until_the_cap(duration, max_pol
 
 
 @pytest.mark.parametrize("duration", [0.5, 3, 5, 10, 60, 120, 600, 3600])
-def test_completion_is_noticed_within_ten_percent_of_the_duration_or_a_second(duration):
+def test_completion_is_noticed_within_ten_percent_of_the_duration_or_two_seconds(duration):
     _action, _polls, lag = wait_for(duration, PollSchedule())
-    assert lag <= max(1.0, 0.1 * duration)
+    assert lag <= max(2.0, 0.1 * duration)
 
 
-def test_never_polls_more_than_once_a_second():
+def test_never_polls_more_than_once_every_two_seconds():
     _action, polls, _lag = wait_for(600, PollSchedule())
     gaps = [b - a for a, b in zip([0.0, *polls], polls)]
-    assert min(gaps) == pytest.approx(1.0)
+    assert min(gaps) == pytest.approx(2.0)
     assert max(gaps) == pytest.approx(15.0)
 
 
