@@ -20,7 +20,7 @@ def budgets(tmp_path, count: int, clock: SimulatedClock) -> list:
     policy = RetryPolicy(sleep=clock.sleep, clock=clock)
     return [
         SharedBudget(SharedFile(account, "budget", str(tmp_path / "cache")), policy)
-        for _ in range(count)
+        for _run in range(count)
     ]
 
 
@@ -39,7 +39,7 @@ def test_the_minute_budget_follows_the_hourly_limit_the_api_announces(tmp_path):
     clock = SimulatedClock()
     (run,) = budgets(tmp_path, 1, clock)
     headers = {"ratelimit-limit": "1000", "ratelimit-remaining": "900", "ratelimit-reset": "0"}
-    waits = [run.take_turn(headers) for _ in range(49)]
+    waits = [run.take_turn(headers) for _turn in range(49)]
     assert waits[:48] == [0.0] * 48 and waits[48] == pytest.approx(60.0)
 
 

@@ -1,0 +1,64 @@
+"""The forks of a fleet run share what they read and one request budget (real ansible-playbook)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+
+import pytest
+import yaml
+
+from tests.support import REPO
+from tests.support.playbook import TOKEN
+from tests.support.simstate import api_requests
+
+SNAPSHOT = REPO / "playbooks" / "snapshot.yml"
+FLEET = [{"name": f"web-{n}", "tags": ["web"]} for n in range(1, 7)]
+
+
+def fleet_run(sim, ansible_playbook, tmp_path, cache_dir) -> Counter:
+    """snapshot.yml over the fleet, all at once; the requests it sent, by kind."""
+    sim.reset(droplets=FLEET, settings={"time_scale": 0.01})
+    inventory = tmp_path / "fleet.droplets.yml"
+    inventory.write_text(yaml.safe_dump({"plugin": "oceanops.digitalocean.droplets"}))
+    sim.clear_requests()
+    run = ansible_playbook(
+        SNAPSHOT,
+        "-i",
+        str(inventory),
+        "-f",
+        "6",
+        "-e",
+        "batch=6",
+        env={"OCEANOPS_CACHE_DIR": str(cache_dir)},
+    )
+    assert run.rc == 0, run.output
+    state = sim.state()
+    assert sorted(int(s["resource_id"]) for s in state["snapshots"]) == [
+        d["id"] for d in state["droplets"]
+    ]
+    assert {d["status"] for d in state["droplets"]} == {"active"}
+    return Counter(f"{r['method']} {re.sub(r'/[0-9]+', '', r['path'])}" for r in api_requests(sim))
+
+
+@pytest.mark.slow
+def test_forks_share_their_polls_and_fall_back_to_their_own_without_a_private_cache(
+    sim, ansible_playbook, tmp_path
+):
+    shared = fleet_run(sim, ansible_playbook, tmp_path, tmp_path / "cache")
+    # A directory that others can read is never used: each fork reads for itself.
+    (open_dir := tmp_path / "open").mkdir()
+    os.chmod(open_dir, 0o755)
+    alone = fleet_run(sim, ansible_playbook, tmp_path, open_dir)
+
+    print(f"shared: {dict(shared)}; alone: {dict(alone)}")
+    assert shared["POST /v2/droplets/actions"] == alone["POST /v2/droplets/actions"] == 18
+    # Alone, each fork looks at least once at each of its Actions; shared, a few looks for all.
+    assert alone["GET /v2/actions"] >= 18
+    assert shared["GET /v2/actions"] <= alone["GET /v2/actions"] / 3
+    assert sum(shared.values()) <= sum(alone.values()) / 2
+    assert sum(shared.values()) <= 7 * len(FLEET)
+    assert not list(open_dir.iterdir())
+    for path in (tmp_path / "cache").iterdir():
+        assert TOKEN not in path.name and TOKEN not in path.read_text()
