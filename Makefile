@@ -33,13 +33,14 @@ PYTHON_2.21 ?= $(shell .ci/find-python.sh 3.12 3.14)
 # they cannot move the ansible-core that the tests pin).
 TOOLS := $(CURDIR)/.venv-tools/bin
 
-.PHONY: help venv test demo bench sanity matrix matrix-2.16 matrix-2.21 lint docs build \
+.PHONY: help venv test demo bench bench-fleet sanity matrix matrix-2.16 matrix-2.21 lint docs build \
 	changelog gate-proof ci tools clean-output
 
 help:
 	@echo "make demo        run playbooks/snapshot.yml over a simulated fleet (no DigitalOcean account needed)"
 	@echo "make test        the whole test suite: unit + integration against the simulator, with coverage"
-	@echo "make bench       benchmarks against the simulator"
+	@echo "make bench       benchmarks against the simulator (about an hour)"
+	@echo "make bench-fleet the fleet benchmark: 40 and 200 Droplets at real durations and rate limits"
 	@echo "make sanity      ansible-test sanity (every test, every target Python found) on .venv's ansible-core"
 	@echo "make matrix      sanity + unit + integration smoke tests on ansible-core 2.16 and 2.21"
 	@echo "make lint        ansible-lint --profile production, ruff check, ruff format --check, shellcheck"
@@ -74,8 +75,17 @@ test: venv
 demo: venv
 	$(BIN)/python -m tests.demo
 
-bench: venv
+$(VENV)/.bench-installed: benchmarks/requirements.txt $(VENV)/.installed
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements.txt
+	@touch $@
+
+# Every benchmark (about an hour: the fleet benchmark runs at real Action durations and limits).
+bench: venv $(VENV)/.bench-installed
 	$(BIN)/python -m benchmarks
+
+# The fleet benchmark alone; FLEET_ARGS="--sizes 40 --configs shared" for a part of it.
+bench-fleet: venv $(VENV)/.bench-installed
+	$(BIN)/python -m benchmarks.bench_fleet $(FLEET_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # Quality gates

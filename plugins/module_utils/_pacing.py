@@ -42,24 +42,30 @@ class SharedBudget:
     def take_turn(self, headers: dict | None) -> float:
         """Wait for this request's turn; ``headers`` are the last answer's, if any.
 
-        Returns the seconds waited.
+        Returns the seconds waited: never more than the retry policy's ``max_wait``, past which
+        a 429 costs less than waiting (and a damaged file cannot hold a run up).
         """
         with self.store.locked():
-            state = self.store.read() or {}
+            state = self.store.read()
+            state = state if isinstance(state, dict) else {}
             now = self.policy.clock()
             seen = {k: headers[k] for k in RATE_HEADERS if k in (headers or {})}
-            if seen:
-                state["headers"] = seen
-            known = state.get("headers") or {}
-            sent = sorted(t for t in state.get("sent") or [] if t > now - MINUTE)
+            known = seen or state.get("headers")
+            known = known if isinstance(known, dict) else {}
+            sent = state.get("sent")
+            sent = sorted(
+                t
+                for t in (sent if isinstance(sent, list) else [])
+                if isinstance(t, (int, float)) and now - MINUTE < t <= now + self.policy.max_wait
+            )
             budget = self.per_minute(_number(known.get("ratelimit-limit")))
             turn = now
             if len(sent) >= budget:
                 turn = sent[-budget] + MINUTE
             if sent:
                 turn = max(turn, sent[-1] + self.policy.pacing_delay(known))
-            state["sent"] = [*sent, turn]
-            self.store.write(state)
+            turn = min(turn, now + self.policy.max_wait)
+            self.store.write({"headers": known, "sent": [*sent, turn]})
         wait = max(0.0, turn - now)
         if wait:
             self.policy.sleep(wait)

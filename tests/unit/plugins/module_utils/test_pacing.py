@@ -73,3 +73,17 @@ def test_a_directory_others_can_read_is_never_used(tmp_path):
     with pytest.raises(OSError, match="not private"):
         run.take_turn(None)
     assert run.store.read() is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"sent": [1e30, "x", null], "headers": [1]}', "[]", '{"sent": 5}', "not json"],
+)
+def test_a_damaged_budget_file_holds_no_run_up(tmp_path, content):
+    clock = SimulatedClock()
+    clock.now = 1_000_000.0
+    (run,) = budgets(tmp_path, 1, clock)
+    run.take_turn(None)
+    with open(run.store.path, "w", encoding="utf-8") as damaged:
+        damaged.write(content)
+    assert run.take_turn(None) == 0.0
