@@ -1,13 +1,20 @@
 # Copyright: (c) 2026, OceanOps Team
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Droplet snapshots: listing a Droplet's, picking one by name, deleting one."""
+"""Droplet snapshots: listing them (a Droplet's, or the account's), picking, pruning, deleting."""
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import parse_time
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import APIError, Client
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import DropletNotFound
 
 FIELDS = ("id", "name", "created_at", "size_gigabytes", "min_disk_size", "regions")
+# DigitalOcean's list price of snapshot storage, in US dollars per GB and month (the same for
+# every region a snapshot is in).
+PRICE_PER_GB_MONTH = 0.06
+AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def snapshot_result(snapshot: dict | None) -> dict | None:
@@ -19,14 +26,89 @@ def snapshot_result(snapshot: dict | None) -> dict | None:
 
 def droplet_snapshots(client: Client, droplet_id: int) -> list:
     """Every snapshot of the Droplet, all pages."""
-    return list(client.paginate(f"/droplets/{droplet_id}/snapshots", "snapshots"))
+    try:
+        return list(client.paginate(f"/droplets/{droplet_id}/snapshots", "snapshots"))
+    except APIError as error:
+        if error.status == 404:
+            raise DropletNotFound(f"droplet {droplet_id} does not exist ({error})") from error
+        raise
+
+
+def account_snapshots(client: Client) -> list:
+    """Every Droplet snapshot of the account, all pages, each with its ``droplet_id``.
+
+    ``/v2/snapshots`` gives ids as strings and the Droplet as ``resource_id``; here they are
+    integers, as a Droplet's own list gives them.
+    """
+    found = client.paginate("/snapshots", "snapshots", {"resource_type": "droplet"})
+    return [
+        dict(s, id=_integer(s.get("id")), droplet_id=_integer(s.get("resource_id"))) for s in found
+    ]
+
+
+def _integer(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_age(text: str) -> float:
+    """``7d``, ``12h``, ``30m``, ``90s`` or ``2w`` in seconds; ValueError names what is wrong."""
+    match = re.fullmatch(r"\s*(\d+)\s*([smhdw])\s*", str(text))
+    if not match:
+        raise ValueError(
+            f"{text!r} is not an age: a whole number and a unit, s, m, h, d or w (such as 7d)"
+        )
+    return int(match[1]) * AGE_UNITS[match[2]]
+
+
+def select(
+    snapshots: list,
+    name: str | None = None,
+    prefix: str | None = None,
+    region: str | None = None,
+    created_before: float | None = None,
+) -> list:
+    """The snapshots that pass every filter given, oldest first."""
+    chosen = [
+        s
+        for s in snapshots
+        if (name is None or s.get("name") == name)
+        and (prefix is None or str(s.get("name") or "").startswith(prefix))
+        and (region is None or region in (s.get("regions") or []))
+        and (created_before is None or (parse_time(s.get("created_at")) or 0) < created_before)
+    ]
+    return sorted(chosen, key=_age_key)
+
+
+def beyond(snapshots: list, prefix: str, keep: int, protect: int | None = None) -> list:
+    """The snapshots named ``prefix...`` other than the ``keep`` newest (never ``protect``),
+    oldest first: what retention deletes."""
+    candidates = select(snapshots, prefix=prefix)
+    doomed = candidates[: max(0, len(candidates) - keep)]
+    return [s for s in doomed if s.get("id") != protect]
+
+
+def totals(snapshots: list, price: float = PRICE_PER_GB_MONTH) -> dict:
+    """How many, how many GB, and what they cost a month at ``price`` per GB."""
+    size = sum(float(s.get("size_gigabytes") or 0) for s in snapshots)
+    return {
+        "count": len(snapshots),
+        "size_gigabytes": round(size, 2),
+        "monthly_cost": round(size * price, 2),
+    }
+
+
+def _age_key(snapshot: dict) -> tuple:
+    return (parse_time(snapshot.get("created_at")) or 0, snapshot.get("id") or 0)
 
 
 def newest(snapshots: list) -> dict | None:
     """The most recently created snapshot (the highest id among equal times)."""
     if not snapshots:
         return None
-    return max(snapshots, key=lambda s: (parse_time(s.get("created_at")) or 0, s.get("id") or 0))
+    return max(snapshots, key=_age_key)
 
 
 def named(snapshots: list, name: str) -> list:

@@ -76,8 +76,9 @@ def seed_droplet(spec: Any, number: int) -> dict[str, Any]:
         seed["image"] = catalog.public_image(seed["image"])
         if seed["image"] is None:
             raise ValueError(f"unknown public image {spec['image']!r}")
-    if not all(isinstance(item, str) for item in seed.get("tags", []) + seed.get("snapshots", [])):
-        raise ValueError("tags and snapshots must be lists of strings")
+    if not all(isinstance(item, str) for item in seed.get("tags", [])):
+        raise ValueError("tags must be a list of strings")
+    seed["snapshots"] = [_snapshot_seed(item) for item in seed.get("snapshots", [])]
     if "action_durations" in seed:
         seed["action_durations"] = durations(seed["action_durations"])
     if "id" in seed:
@@ -85,6 +86,23 @@ def seed_droplet(spec: Any, number: int) -> dict[str, Any]:
         if seed["droplet_id"] < 1:
             raise ValueError("a Droplet id must be positive")
     return seed
+
+
+def _snapshot_seed(item: Any) -> tuple[str, float]:
+    """A snapshot seed, a name or ``{"name": ..., "age": seconds before the reset}``, as
+    ``(name, age)``."""
+    if isinstance(item, str):
+        return item, 0.0
+    if (
+        isinstance(item, Mapping)
+        and set(item) <= {"name", "age"}
+        and isinstance(item.get("name"), str)
+        and isinstance(item.get("age", 0), (int, float))
+        and not isinstance(item.get("age", 0), bool)
+        and item.get("age", 0) >= 0
+    ):
+        return item["name"], float(item.get("age", 0))
+    raise ValueError(f'a snapshot seed is a name or {{"name": ..., "age": seconds}}, got {item!r}')
 
 
 def _invalid(error: ValueError) -> errors.ApiError:

@@ -50,8 +50,8 @@ class Simulator:
         for seed in seeds:
             snapshots = seed.pop("snapshots", [])
             droplet = world.add_droplet(**seed)
-            for name in snapshots:
-                world.add_snapshot(droplet, name, created_at=droplet.created_at)
+            for name, age in snapshots:
+                world.add_snapshot(droplet, name, created_at=droplet.created_at - age)
         self.generation += 1
         self.world = world
         self.faults = Faults()

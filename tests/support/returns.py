@@ -58,7 +58,11 @@ def undocumented_keys(module: str, result: dict) -> list:
                     if name not in missing:
                         missing.append(name)
                     continue
-                contains = spec[key].get("contains") or referenced(module, spec[key])
+                # "the keys of RV(...)" and what the value documents itself.
+                contains = {
+                    **(referenced(module, spec[key]) or {}),
+                    **(spec[key].get("contains") or {}),
+                }
                 if contains:
                     suffix = "[]." if isinstance(sub, list) else "."
                     walk(sub, contains, name + suffix)
