@@ -22,6 +22,8 @@ description:
   - When anything fails after the Droplet was powered off, the module first powers it back on
     (best effort), then fails with one message that names what failed, the Action ids, and the
     power state the Droplet was left in.
+  - Optionally keeps only the newest snapshots of a name prefix (O(keep)) and copies the snapshot
+    to other regions (O(copy_to_regions)).
   - With O(state=absent), deletes every snapshot of the Droplet that has O(name).
 author:
   - OceanOps Team (@oceanops)
@@ -90,6 +92,31 @@ options:
       - V(false) leaves the Droplet off. A Droplet that was off when the run began stays off.
     type: bool
     default: true
+  keep:
+    description:
+      - Retention. After the snapshot is taken (or found), delete this Droplet's oldest snapshots
+        whose names start with O(keep_prefix), so that only the O(keep) newest of them remain,
+        the snapshot with O(name) counted among them and never deleted.
+      - Nothing is deleted when the snapshot failed or does not exist yet (O(wait=false)), nor
+        any snapshot outside O(keep_prefix) or of another Droplet. A snapshot already gone
+        (HTTP 404) counts as deleted.
+      - Check mode and C(--diff) show exactly what would go, and delete nothing.
+    type: int
+  keep_prefix:
+    description:
+      - The name prefix of the snapshots that O(keep) applies to, such as C(nightly-). Required
+        with O(keep).
+    type: str
+  copy_to_regions:
+    description:
+      - Regions to copy the snapshot to, such as V([ams3, fra1]), so that it survives the loss of
+        its own region. After the snapshot is taken (or found), a C(transfer) Action copies it to
+        each listed region it is not in yet, one at a time, each waited for within
+        O(wait_timeout). A snapshot costs the same in any number of regions.
+      - A re-run finds the regions and sends nothing; after a timeout it waits for the transfer
+        still running instead of starting another.
+    type: list
+    elements: str
   wait:
     description:
       - Wait for the snapshot to finish and restore the power.
@@ -168,6 +195,14 @@ EXAMPLES = r"""
     wait: true
     wait_timeout: 3600
 
+- name: A nightly snapshot, the 7 newest kept, with a copy in two other regions
+  oceanops.digitalocean.droplet_snapshot:
+    droplet_id: 3164444
+    name: "nightly-{{ now(utc=true, fmt='%Y-%m-%d') }}"
+    keep: 7
+    keep_prefix: nightly-
+    copy_to_regions: [ams3, fra1]
+
 - name: Delete every snapshot of the Droplet named nightly
   oceanops.digitalocean.droplet_snapshot:
     droplet_id: 3164444
@@ -211,11 +246,20 @@ snapshot:
       sample: [nyc3]
 deleted:
   description:
-    - The snapshots deleted with O(state=absent) (in check mode, those that would be).
+    - The snapshots deleted with O(state=absent), or by O(keep) (in check mode, those that would
+      be), oldest first.
     - Each has the keys of RV(snapshot).
-  returned: when O(state=absent)
+  returned: when O(state=absent), or O(keep) is set and the snapshot exists (or would)
   type: list
   elements: dict
+copied_to:
+  description:
+    - The regions of O(copy_to_regions) the snapshot was not in, and was copied to by this run
+      (in check mode, would be). Empty when it was in all of them.
+  returned: when O(copy_to_regions) is set and the snapshot exists (or would)
+  type: list
+  elements: str
+  sample: [ams3]
 droplet:
   description:
     - The Droplet, as last seen by the module.
@@ -266,8 +310,10 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets im
     DropletTarget,
     find_droplet,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._images import ImageTarget
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import PowerCycle
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots import (
+    beyond,
     delete_snapshot,
     droplet_snapshots,
     named,
@@ -285,12 +331,16 @@ class DropletSnapshot(DigitalOceanModule):
         "power_off": {"type": "bool", "default": True},
         "shutdown_timeout": {"type": "int", "default": 120},
         "restore_power": {"type": "bool", "default": True},
+        "keep": {"type": "int"},
+        "keep_prefix": {"type": "str"},
+        "copy_to_regions": {"type": "list", "elements": "str"},
         **wait_argument_spec(wait=True, wait_timeout=1800),
     }
     module_options = {
         "supports_check_mode": True,
         "mutually_exclusive": [("droplet_id", "droplet_name")],
         "required_one_of": [("droplet_id", "droplet_name")],
+        "required_together": [("keep", "keep_prefix")],
     }
 
     def run(self) -> dict:
@@ -311,10 +361,13 @@ class DropletSnapshot(DigitalOceanModule):
     # -- the contract ------------------------------------------------------------------------------
 
     def present(self) -> None:
-        """Unless the Droplet's snapshot exists, power off, snapshot, power back on."""
+        """Unless the Droplet's snapshot exists, power off, snapshot, power back on; then copy it
+        to other regions and delete the oldest beyond ``keep``."""
         snapshots = self._look()
-        names = [s.get("name") for s in snapshots]
-        before = {"snapshots": names, "status": self.droplet.get("status")}
+        before = {
+            "snapshots": [s.get("name") for s in snapshots],
+            "status": self.droplet.get("status"),
+        }
         cycle = PowerCycle(
             self.runner,
             self.target,
@@ -329,18 +382,26 @@ class DropletSnapshot(DigitalOceanModule):
             self.result["snapshot"] = snapshot_result(existing)
             resumed = cycle.restore_left_off(existing.get("created_at"), self.module.check_mode)
             self.result["changed"] = resumed
-            self.set_diff(before, dict(before, status=ACTIVE) if resumed else before)
-            return
-        self.result["changed"] = True
-        if self.module.check_mode:
+            status = ACTIVE if resumed else self.droplet.get("status")
+        elif self.module.check_mode:
+            self.result["changed"] = True
             status = cycle.predicted_status()
+            snapshots = [
+                *snapshots,
+                {"name": self.params["name"], "created_at": "9999-12-31T00:00:00Z"},
+            ]
         else:
+            self.result["changed"] = True
             with cycle:
                 done = self._take_snapshot(cycle, snapshots)
-            if done:
-                self._found()
+            # With wait false the snapshot is still being made: it will be there.
+            snapshots = self._found() if done else [*snapshots, {"name": self.params["name"]}]
             status = self.droplet.get("status")
-        self.set_diff(before, {"snapshots": [*names, self.params["name"]], "status": status})
+        if existing or self.result["snapshot"] or self.module.check_mode:
+            self._copy()
+            doomed = self._retain(snapshots)
+            snapshots = [s for s in snapshots if s not in doomed]
+        self.set_diff(before, {"snapshots": [s.get("name") for s in snapshots], "status": status})
 
     def absent(self) -> None:
         """Delete every snapshot of the Droplet with ``name``; none is fine."""
@@ -432,8 +493,13 @@ class DropletSnapshot(DigitalOceanModule):
     # -- helpers -----------------------------------------------------------------------------------
 
     def _check_input(self) -> None:
-        self.check_positive("droplet_id")
-        self.check_not_blank("droplet_name", "name")
+        if (self.params["keep"] is None) != (self.params["keep_prefix"] is None):
+            self.fail("keep and keep_prefix go together: set both or neither")
+        self.check_positive("droplet_id", "keep")
+        self.check_not_blank("droplet_name", "name", "keep_prefix")
+        for region in self.params["copy_to_regions"] or []:
+            if not region.strip():
+                self.fail("copy_to_regions must not hold an empty region")
         self.check_not_negative("shutdown_timeout")
 
     def _named(self, snapshots: list) -> dict | None:
@@ -448,15 +514,68 @@ class DropletSnapshot(DigitalOceanModule):
             )
         return found
 
-    def _found(self) -> None:
-        """The snapshot just taken, into the result (it is listed once its Action completed)."""
-        snapshot = self._named(droplet_snapshots(self.client, self.droplet["id"]))
+    def _found(self) -> list:
+        """The snapshot just taken, into the result (it is listed once its Action completed);
+        returns the Droplet's snapshots."""
+        snapshots = droplet_snapshots(self.client, self.droplet["id"])
+        snapshot = self._named(snapshots)
         if snapshot is None:
             self.module.warn(
                 f"the snapshot Action completed but droplet {self.droplet['id']} lists no "
                 f"snapshot named {self.params['name']!r} yet"
             )
         self.result["snapshot"] = snapshot_result(snapshot)
+        return snapshots
+
+    def _copy(self) -> None:
+        """Copy the snapshot to each of ``copy_to_regions`` it is not in yet, one at a time."""
+        wanted = self.params["copy_to_regions"]
+        if not wanted:
+            return
+        snapshot = self.result["snapshot"] or {}
+        missing = [r for r in dict.fromkeys(wanted) if r not in (snapshot.get("regions") or [])]
+        self.result["copied_to"] = missing
+        if not missing:
+            return
+        self.result["changed"] = True
+        if self.module.check_mode or not snapshot:
+            return
+        image = ImageTarget(self.client, snapshot["id"])
+        for region in missing:
+            self._transfer(image, region)
+        self._found()
+
+    def _transfer(self, image: ImageTarget, region: str) -> None:
+        """Copy the snapshot to ``region`` and wait; when another transfer runs on it (an earlier
+        run's, say), wait for that first and look again."""
+        regions: list = []
+        while region not in regions:
+            try:
+                action = self.runner.try_start(image, "transfer", region=region)
+            except APIError as error:
+                if error.status == 422:
+                    error.explain(f"copy_to_regions: is {region!r} a region?")
+                raise
+            if action is not None:
+                self.runner.wait(action)
+                return
+            regions = image.read().get("regions") or []
+
+    def _retain(self, snapshots: list) -> list:
+        """Delete the Droplet's ``keep_prefix`` snapshots beyond the ``keep`` newest, never the
+        one with ``name``; return them."""
+        if self.params["keep"] is None:
+            return []
+        protect = (self.result["snapshot"] or {}).get("id")
+        doomed = beyond(snapshots, self.params["keep_prefix"], self.params["keep"], protect)
+        doomed = [s for s in doomed if s.get("name") != self.params["name"]]
+        self.result["deleted"] = [snapshot_result(s) for s in doomed]
+        if doomed:
+            self.result["changed"] = True
+        if not self.module.check_mode:
+            for snapshot in doomed:
+                delete_snapshot(self.client, snapshot["id"])
+        return doomed
 
     def _seen(self, droplet: dict) -> None:
         self.droplet = droplet

@@ -62,6 +62,7 @@ def for_status(status: int) -> ApiError:
 
 # The 422 messages of the Droplet action rules, as the API words them.
 PENDING_EVENT = "Droplet already has a pending event."
+IMAGE_PENDING_EVENT = "Image already has a pending event."
 CURRENTLY_ON = "Droplet is currently on. Please power it off to run this event."
 ALREADY_OFF = "The droplet is already off."
 BACKUPS_ALREADY_DISABLED = "Backups have already been disabled on this Droplet."

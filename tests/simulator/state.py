@@ -295,7 +295,10 @@ class World:
 
     def start_image_action(self, image: Image, kind: str, params: dict, will_error: bool) -> Action:
         """``transfer`` adds a region when it completes; ``convert`` (backup to snapshot) has no
-        effect here, as the simulator makes no backups."""
+        effect here, as the simulator makes no backups. One Action at a time per image: another
+        while one runs is refused with a 422 pending event."""
+        if any(a.status == "in-progress" for a in self.image_actions(image.id)):
+            raise errors.unprocessable(errors.IMAGE_PENDING_EVENT)
         action = self._new_action(kind, "image", image.id, image.regions[0], will_error, params)
         self._run(action, image, self._duration(kind))
         return action

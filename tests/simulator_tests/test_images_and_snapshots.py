@@ -100,6 +100,17 @@ def test_image_transfer_action_adds_the_region(sim, api: Api):
     assert bad.status_code == 422
 
 
+def test_an_image_takes_one_action_at_a_time(sim, api: Api):
+    _droplet_id, snapshot_id = seed_snapshot(sim)
+    first = api.post(f"/images/{snapshot_id}/actions", {"type": "transfer", "region": "ams3"})
+    second = api.post(f"/images/{snapshot_id}/actions", {"type": "transfer", "region": "fra1"})
+    assert second.status_code == 422
+    assert second.json()["message"] == "Image already has a pending event."
+    api.wait(first.json()["action"]["id"])
+    again = api.post(f"/images/{snapshot_id}/actions", {"type": "transfer", "region": "fra1"})
+    assert again.status_code == 201
+
+
 def test_droplets_filter_by_name_and_tag(sim, api: Api):
     sim.reset(droplets=[{"name": "Web-1", "tags": ["web"]}, {"name": "db-1", "tags": ["db"]}])
     by_name = api.get("/droplets", params={"name": "web-1"}).json()["droplets"]

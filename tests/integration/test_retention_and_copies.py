@@ -1,0 +1,158 @@
+"""droplet_snapshot's retention (keep, keep_prefix) and copies (copy_to_regions), as users run
+them: real ansible-playbook runs against the simulator."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import Client
+from tests.support.playbook import TOKEN
+from tests.support.returns import undocumented_keys
+from tests.support.simstate import mutating, snapshots
+
+DAY = 86400
+NIGHTLY = [{"name": f"nightly-{n:02d}", "age": n * DAY - 600} for n in range(1, 11)]
+MANUAL = [{"name": f"manual-{n}", "age": n * 3600} for n in range(1, 4)]
+RETAIN = {"name": "nightly-00", "keep": 7, "keep_prefix": "nightly-", "poll_interval": 0.05}
+
+
+def play(droplet_id: int, **args) -> str:
+    task = {"droplet_id": droplet_id, **RETAIN, **args}
+    return yaml.safe_dump(
+        [
+            {
+                "name": "Snapshot",
+                "hosts": "localhost",
+                "gather_facts": False,
+                "tasks": [{"name": "Snapshot", "oceanops.digitalocean.droplet_snapshot": task}],
+            }
+        ]
+    )
+
+
+@pytest.fixture
+def droplets(sim) -> dict:
+    sim.reset(
+        droplets=[
+            {"name": "web-1", "snapshots": NIGHTLY + MANUAL},
+            {"name": "web-2", "snapshots": [NIGHTLY[-1]]},
+        ],
+        settings={"time_scale": 0.01},
+    )
+    sim.clear_requests()
+    return {d["name"]: d["id"] for d in sim.state()["droplets"]}
+
+
+def names(sim, droplet_id: int) -> list:
+    return sorted(s["name"] for s in snapshots(sim, droplet_id))
+
+
+def test_keep_leaves_the_newest_of_the_prefix_and_nothing_else_check_mode_first(
+    sim, ansible_playbook, droplets
+):
+    web1 = droplets["web-1"]
+    check = ansible_playbook(play(web1), "--check", "--diff")
+    assert check.rc == 0, check.output
+    predicted = check.result("Snapshot")
+    assert [s["name"] for s in predicted["deleted"]] == [f"nightly-{n:02d}" for n in (10, 9, 8, 7)]
+    assert predicted["diff"]["after"]["snapshots"] == [
+        *(f"nightly-{n:02d}" for n in range(1, 7)),
+        "manual-1",
+        "manual-2",
+        "manual-3",
+        "nightly-00",
+    ]
+    assert mutating(sim) == []
+
+    run = ansible_playbook(play(web1))
+    assert run.rc == 0, run.output
+    result = run.result("Snapshot")
+    assert undocumented_keys("droplet_snapshot", result) == []
+    assert [s["name"] for s in result["deleted"]] == [s["name"] for s in predicted["deleted"]]
+    kept = [f"nightly-{n:02d}" for n in range(7)]
+    assert names(sim, web1) == sorted([*kept, "manual-1", "manual-2", "manual-3"])
+    assert names(sim, droplets["web-2"]) == ["nightly-10"]
+    deletes = [r for r in mutating(sim) if r["method"] == "DELETE"]
+    assert len(deletes) == 4
+
+    sim.clear_requests()
+    again = ansible_playbook(play(web1))
+    assert again.rc == 0, again.output
+    assert again.result("Snapshot")["changed"] is False
+    assert again.result("Snapshot")["deleted"] == []
+    assert mutating(sim) == []
+
+
+def test_a_failed_snapshot_deletes_nothing(sim, ansible_playbook, droplets):
+    web1 = droplets["web-1"]
+    sim.faults(
+        {
+            "kind": "errored",
+            "method": "POST",
+            "path": f"^/v2/droplets/{web1}/actions$",
+            "action_type": "snapshot",
+        }
+    )
+    run = ansible_playbook(play(web1))
+    assert run.rc == 2
+    assert "errored" in run.result("Snapshot")["msg"]
+    assert [r for r in mutating(sim) if r["method"] == "DELETE"] == []
+    assert len(snapshots(sim, web1)) == 13
+
+
+def test_copies_in_other_regions_and_a_rerun_sends_nothing(sim, ansible_playbook, droplets):
+    web2 = droplets["web-2"]
+    run = ansible_playbook(play(web2, copy_to_regions=["ams3", "fra1", "nyc3", "ams3"]))
+    assert run.rc == 0, run.output
+    result = run.result("Snapshot")
+    assert result["copied_to"] == ["ams3", "fra1"]
+    assert result["snapshot"]["regions"] == ["nyc3", "ams3", "fra1"]
+    assert [a["type"] for a in result["actions"]][-2:] == ["transfer", "transfer"]
+    (taken,) = [s for s in snapshots(sim, web2) if s["name"] == "nightly-00"]
+    assert taken["regions"] == ["nyc3", "ams3", "fra1"]
+
+    sim.clear_requests()
+    again = ansible_playbook(play(web2, copy_to_regions=["ams3", "fra1"]))
+    assert again.rc == 0, again.output
+    assert again.result("Snapshot")["copied_to"] == []
+    assert again.result("Snapshot")["changed"] is False
+    assert mutating(sim) == []
+
+
+def test_a_rerun_waits_for_the_transfer_still_running_instead_of_starting_another(
+    sim, ansible_playbook, droplets
+):
+    web2 = droplets["web-2"]
+    (existing,) = snapshots(sim, web2)
+    sim.settings(action_durations={"transfer": 200})  # 2 s at this time scale
+    # An earlier run started this transfer and timed out.
+    Client(TOKEN, sim.url).post(
+        f"/images/{existing['id']}/actions", {"type": "transfer", "region": "ams3"}
+    )
+    sim.clear_requests()
+    run = ansible_playbook(play(web2, name="nightly-10", copy_to_regions=["ams3"]))
+    assert run.rc == 0, run.output
+    assert run.result("Snapshot")["snapshot"]["regions"] == ["nyc3", "ams3"]
+    transfers = [a for a in sim.state()["actions"] if a["type"] == "transfer"]
+    assert len(transfers) == 1
+    assert [r["status"] for r in mutating(sim)] == [422]  # refused: that transfer runs
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"keep": 0}, "keep must be a positive integer, got 0"),
+        ({"keep_prefix": " "}, "keep_prefix must not be empty"),
+        ({"keep_prefix": None}, "keep and keep_prefix go together: set both or neither"),
+        ({"copy_to_regions": ["ams3", ""]}, "copy_to_regions must not hold an empty region"),
+        ({"copy_to_regions": ["mars1"]}, "copy_to_regions: is 'mars1' a region?"),
+    ],
+)
+def test_bad_retention_and_copy_options_are_one_clear_error(
+    sim, ansible_playbook, droplets, args, message
+):
+    run = ansible_playbook(play(droplets["web-2"], name="nightly-10", **args))
+    assert run.rc == 2
+    assert message in run.result("Snapshot")["msg"]
+    assert [r for r in mutating(sim) if r["status"] < 300] == []
