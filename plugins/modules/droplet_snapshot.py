@@ -59,13 +59,15 @@ options:
   name:
     description:
       - The name of the snapshot.
-      - With O(state=present), no snapshot is taken when the Droplet already has one with this
-        name. With O(state=absent), every snapshot of the Droplet with this name is deleted.
+      - With O(state=present) (where it is required), no snapshot is taken when the Droplet
+        already has one with this name. With O(state=absent), every snapshot of the Droplet with
+        this name is deleted.
     type: str
-    required: true
   state:
     description:
       - V(present) takes the snapshot unless it exists; V(absent) deletes it.
+      - V(absent) with O(keep) applies the retention alone, taking no snapshot (with or without
+        O(name)): the fleet-wide pruning of C(playbooks/prune.yml).
     type: str
     choices: [present, absent]
     default: present
@@ -326,7 +328,7 @@ class DropletSnapshot(DigitalOceanModule):
     argument_spec = {
         "droplet_id": {"type": "int"},
         "droplet_name": {"type": "str"},
-        "name": {"type": "str", "required": True},
+        "name": {"type": "str"},
         "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
         "power_off": {"type": "bool", "default": True},
         "shutdown_timeout": {"type": "int", "default": 120},
@@ -341,6 +343,7 @@ class DropletSnapshot(DigitalOceanModule):
         "mutually_exclusive": [("droplet_id", "droplet_name")],
         "required_one_of": [("droplet_id", "droplet_name")],
         "required_together": [("keep", "keep_prefix")],
+        "required_if": [("state", "present", ("name",))],
     }
 
     def run(self) -> dict:
@@ -404,14 +407,14 @@ class DropletSnapshot(DigitalOceanModule):
         self.set_diff(before, {"snapshots": [s.get("name") for s in snapshots], "status": status})
 
     def absent(self) -> None:
-        """Delete every snapshot of the Droplet with ``name``; none is fine."""
+        """Delete every snapshot of the Droplet with ``name``, and with ``keep``, the oldest of
+        ``keep_prefix`` beyond the newest ``keep``; none is fine."""
         snapshots = self._look()
-        doomed = named(snapshots, self.params["name"])
-        self.result["deleted"] = [snapshot_result(s) for s in doomed]
-        self.result["changed"] = bool(doomed)
-        if not self.module.check_mode:
-            for snapshot in doomed:
-                delete_snapshot(self.client, snapshot["id"])
+        doomed = named(snapshots, self.params["name"]) if self.params["name"] else []
+        if self.params["keep"] is not None:
+            rest = [s for s in snapshots if s not in doomed]
+            doomed += beyond(rest, self.params["keep_prefix"], self.params["keep"])
+        self._delete(doomed)
         status = self.droplet.get("status")
         self.set_diff(
             {"snapshots": [s.get("name") for s in snapshots], "status": status},
@@ -495,6 +498,8 @@ class DropletSnapshot(DigitalOceanModule):
     def _check_input(self) -> None:
         if (self.params["keep"] is None) != (self.params["keep_prefix"] is None):
             self.fail("keep and keep_prefix go together: set both or neither")
+        if self.params["name"] is None and self.params["keep"] is None:
+            self.fail("state=absent needs name, or keep and keep_prefix (or both)")
         self.check_positive("droplet_id", "keep")
         self.check_not_blank("droplet_name", "name", "keep_prefix")
         for region in self.params["copy_to_regions"] or []:
@@ -569,13 +574,17 @@ class DropletSnapshot(DigitalOceanModule):
         protect = (self.result["snapshot"] or {}).get("id")
         doomed = beyond(snapshots, self.params["keep_prefix"], self.params["keep"], protect)
         doomed = [s for s in doomed if s.get("name") != self.params["name"]]
+        self._delete(doomed)
+        return doomed
+
+    def _delete(self, doomed: list) -> None:
+        """Delete these snapshots (in check mode, say they would go); 404 is already gone."""
         self.result["deleted"] = [snapshot_result(s) for s in doomed]
         if doomed:
             self.result["changed"] = True
         if not self.module.check_mode:
             for snapshot in doomed:
                 delete_snapshot(self.client, snapshot["id"])
-        return doomed
 
     def _seen(self, droplet: dict) -> None:
         self.droplet = droplet

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import Client
+from tests.support import REPO
 from tests.support.playbook import TOKEN
 from tests.support.returns import undocumented_keys
 from tests.support.simstate import mutating, snapshots
@@ -156,3 +157,92 @@ def test_bad_retention_and_copy_options_are_one_clear_error(
     assert run.rc == 2
     assert message in run.result("Snapshot")["msg"]
     assert [r for r in mutating(sim) if r["status"] < 300] == []
+
+
+# -- the playbooks -------------------------------------------------------------------------------
+
+PRUNE = REPO / "playbooks" / "prune.yml"
+SNAPSHOT = REPO / "playbooks" / "snapshot.yml"
+SUMMARY = "Summary, one line per Droplet"
+
+
+def test_prune_playbook_check_mode_first_then_fleet_wide(sim, ansible_playbook, tmp_path):
+    sim.reset(
+        droplets=[
+            {"name": "web-1", "tags": ["web"], "snapshots": NIGHTLY + MANUAL},
+            {"name": "web-2", "tags": ["web"], "snapshots": NIGHTLY[:1]},
+            {"name": "web-3", "tags": ["web"], "snapshots": NIGHTLY[:8]},
+        ]
+    )
+    inventory = tmp_path / "fleet.droplets.yml"
+    inventory.write_text(yaml.safe_dump({"plugin": "oceanops.digitalocean.droplets"}))
+    sim.clear_requests()
+    keep = ("-i", str(inventory), "-e", "keep=7", "-e", "keep_prefix=nightly-")
+
+    check = ansible_playbook(PRUNE, *keep, "--check", "--diff")
+    assert check.rc == 0, check.output
+    lines = check.result(SUMMARY)["msg"]
+    assert [line.split(" (")[0] for line in lines] == [
+        "web-1: would delete 3",
+        "web-2: would delete 0",
+        "web-3: would delete 1",
+    ]
+    assert mutating(sim) == []
+
+    run = ansible_playbook(PRUNE, *keep)
+    assert run.rc == 0, run.output
+    state = sim.state()
+    left = {d["name"]: names(sim, d["id"]) for d in state["droplets"]}
+    assert left["web-1"] == sorted(
+        [*(f"nightly-{n:02d}" for n in range(1, 8)), "manual-1", "manual-2", "manual-3"]
+    )
+    assert left["web-2"] == ["nightly-01"]
+    assert left["web-3"] == [f"nightly-{n:02d}" for n in range(1, 8)]
+    web1 = next(line for line in run.result(SUMMARY)["msg"] if line.startswith("web-1"))
+    kept_gb = round(
+        sum(
+            s["size_gigabytes"]
+            for s in snapshots(sim, state["droplets"][0]["id"])
+            if s["name"].startswith("nightly-")
+        ),
+        2,
+    )
+    assert web1.endswith(f"kept 7 ({kept_gb} GB, {round(kept_gb * 0.06, 2)} USD a month)")
+
+    sim.clear_requests()
+    again = ansible_playbook(PRUNE, *keep)
+    assert again.rc == 0, again.output
+    assert mutating(sim) == []
+
+
+def test_prune_playbook_needs_keep_and_a_prefix(sim, ansible_playbook):
+    sim.reset(droplets=[{"name": "web-1", "snapshots": NIGHTLY}])
+    sim.clear_requests()
+    run = ansible_playbook(PRUNE, "-e", "droplet_name=web-1", "-e", "keep=7")
+    assert run.rc == 2
+    assert "-e keep=7 -e keep_prefix=nightly-" in run.output
+    assert sim.requests() == []
+
+
+def test_snapshot_playbook_passes_retention_and_copies_through(sim, ansible_playbook, droplets):
+    web1 = droplets["web-1"]
+    run = ansible_playbook(
+        SNAPSHOT,
+        "-e",
+        f"droplet_id={web1}",
+        "-e",
+        "snapshot_name=nightly-00",
+        "-e",
+        "keep=7",
+        "-e",
+        "keep_prefix=nightly-",
+        "-e",
+        "copy_to_regions=ams3",
+        "-e",
+        "poll_interval=0.05",
+    )
+    assert run.rc == 0, run.output
+    (line,) = run.result(SUMMARY)["msg"]
+    assert '"nightly-00" taken in ' in line and "; deleted 4 older; kept 7 (" in line
+    (taken,) = [s for s in snapshots(sim, web1) if s["name"] == "nightly-00"]
+    assert taken["regions"] == ["nyc3", "ams3"]
