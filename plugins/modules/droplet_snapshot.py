@@ -67,7 +67,7 @@ options:
     description:
       - V(present) takes the snapshot unless it exists; V(absent) deletes it.
       - V(absent) with O(keep) applies the retention alone, taking no snapshot (with or without
-        O(name)): the fleet-wide pruning of C(playbooks/prune.yml).
+        O(name)), as C(playbooks/prune.yml) does across the fleet.
     type: str
     choices: [present, absent]
     default: present
