@@ -104,7 +104,12 @@ def test_a_failed_snapshot_deletes_nothing(sim, ansible_playbook, droplets):
 
 def test_copies_in_other_regions_and_a_rerun_sends_nothing(sim, ansible_playbook, droplets):
     web2 = droplets["web-2"]
-    run = ansible_playbook(play(web2, copy_to_regions=["ams3", "fra1", "nyc3", "ams3"]))
+    regions = ["ams3", "fra1", "nyc3", "ams3"]
+    check = ansible_playbook(play(web2, copy_to_regions=regions), "--check")
+    assert check.rc == 0, check.output
+    assert check.result("Snapshot")["copied_to"] == ["ams3", "fra1"]
+    assert mutating(sim) == []
+    run = ansible_playbook(play(web2, copy_to_regions=regions))
     assert run.rc == 0, run.output
     result = run.result("Snapshot")
     assert result["copied_to"] == ["ams3", "fra1"]
