@@ -29,14 +29,18 @@ PAGE = 200
 FRESH = 2.0
 # How often a waiting run looks at the shared files for a view another run took (no request).
 TICK = 0.2
-# The Droplet fields the view keeps: what waiting and deciding need, not the whole object.
+# The Droplet fields the view keeps: what waiting and deciding need, not the whole object (and of
+# its region, the slug).
 DROPLET_FIELDS = ("id", "name", "status", "locked", "snapshot_ids", "tags")
 VIEWS = {
     "actions": ("/actions", "actions", lambda action: action),
     "droplets": (
         "/droplets",
         "droplets",
-        lambda droplet: {key: droplet.get(key) for key in DROPLET_FIELDS},
+        lambda droplet: dict(
+            {key: droplet.get(key) for key in DROPLET_FIELDS},
+            region={"slug": (droplet.get("region") or {}).get("slug")},
+        ),
     ),
 }
 

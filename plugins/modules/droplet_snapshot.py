@@ -537,8 +537,10 @@ class DropletSnapshot(DigitalOceanModule):
         wanted = self.params["copy_to_regions"]
         if not wanted:
             return
+        # In check mode before it exists, the snapshot would be in the Droplet's region.
         snapshot = self.result["snapshot"] or {}
-        missing = [r for r in dict.fromkeys(wanted) if r not in (snapshot.get("regions") or [])]
+        regions = snapshot.get("regions") or [(self.droplet.get("region") or {}).get("slug")]
+        missing = [r for r in dict.fromkeys(wanted) if r not in regions]
         self.result["copied_to"] = missing
         if not missing:
             return

@@ -37,7 +37,8 @@ def test_a_view_one_run_took_serves_the_others(sim, droplet_id, tmp_path):
     assert second.seen("droplets", droplet_id, now)["status"] == "active"
     assert gets(sim, "/v2/droplets") == 1
     # Only what waiting and deciding need is kept.
-    assert set(second.seen("droplets", droplet_id, now)) == set(_watch.DROPLET_FIELDS)
+    kept = second.seen("droplets", droplet_id, now)
+    assert set(kept) == {*_watch.DROPLET_FIELDS, "region"} and kept["region"] == {"slug": "nyc3"}
 
 
 def test_a_view_older_than_asked_for_is_never_trusted(sim, droplet_id, tmp_path):
