@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.support import REPO
-from tests.support.playbook import TOKEN, playbook_env
+from tests.support.crash import interrupt
+from tests.support.playbook import TOKEN
 from tests.support.returns import undocumented_keys
 from tests.support.simstate import action_posts, droplet, mutating, seed, snapshots, take_snapshot
 
@@ -251,22 +245,6 @@ def test_timeout_names_the_action_and_a_rerun_finishes_without_a_duplicate(sim, 
     assert droplet(sim, droplet_id)["status"] == "active"
 
 
-def processes_with(marker: str) -> list[int]:
-    """The pids of every process whose environment contains ``marker``.
-
-    ansible-playbook runs each task in a worker that calls setsid(), so its module is in another
-    process group: the environment, which every descendant inherits, is what finds them all.
-    """
-    pids = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and marker.encode() in (entry / "environ").read_bytes():
-                pids.append(int(entry.name))
-        except OSError:  # gone meanwhile, or not ours to read
-            continue
-    return pids
-
-
 @pytest.mark.parametrize(
     "interruption",
     ["crash", "ctrl-c"],
@@ -278,30 +256,13 @@ def test_interrupted_run_then_rerun_completes_with_exactly_one_snapshot(
     (droplet_id,) = seed(sim, time_scale=0.05)  # the snapshot takes 3 s
     playbook = tmp_path / "interrupted.yml"
     playbook.write_text(play(snapshot_task(droplet_id=droplet_id, name="nightly")))
-    results = tmp_path / "interrupted.json"
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)],
-        cwd=REPO,
-        env=playbook_env(sim.url, results),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    interrupt(
+        sim.url,
+        playbook,
+        tmp_path / "interrupted.json",
+        lambda: ("snapshot", 201) in action_posts(sim),
+        how=interruption,
     )
-    try:
-        deadline = time.monotonic() + 30
-        while ("snapshot", 201) not in action_posts(sim):
-            assert time.monotonic() < deadline, "the snapshot never started"
-            time.sleep(0.05)
-    finally:
-        if interruption == "crash":
-            for pid in processes_with(f"OCEANOPS_TASK_RESULTS={results}"):
-                os.kill(pid, signal.SIGKILL)
-        else:
-            process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
-    deadline = time.monotonic() + 10
-    while processes_with(f"OCEANOPS_TASK_RESULTS={results}"):
-        assert time.monotonic() < deadline, "a process of the interrupted run is still alive"
-        time.sleep(0.05)
     assert droplet(sim, droplet_id)["locked"] is True
     assert droplet(sim, droplet_id)["status"] == "off"
 
