@@ -21,7 +21,7 @@ from .settings import Settings
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m tests.simulator",
-        description="A DigitalOcean API v2 simulator (Droplets, Actions, snapshots) on loopback.",
+        description="A DigitalOcean API v2 simulator (Droplets, Actions, snapshots, volumes).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback only)")
     parser.add_argument("--port", type=int, default=0, help="port, 0 for any free one (default)")

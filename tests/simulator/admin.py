@@ -10,15 +10,24 @@ No auth, JSON in and out, never counted in the request log or the rate limits::
     DELETE /_sim/faults                                                  -> 204
     GET    /_sim/requests                                                -> the request log
     DELETE /_sim/requests                                                -> 204
-    GET    /_sim/state                                          -> droplets, actions, snapshots
+    GET    /_sim/state            -> droplets, actions, snapshots, volumes, volume_snapshots
 
-A reset empties everything (Droplets, Actions, images, faults, the request log, the rate-limit
-windows, the id counters) and restores the settings the server started with, before merging the
-body's. A Droplet seed takes ``name``, ``region``, ``size``, ``image`` (slug or id), ``status``
-(``active``, ``off`` or ``new``, which runs a ``create`` Action), ``tags``, ``id``, ``backups``,
-``ipv6``, and for the simulation: ``shutdown_fails`` (its shutdowns complete but it stays on),
-``action_durations`` (its own seconds per action type) and ``snapshots`` (names of snapshots it
-already has). A bad request is a 400 and changes nothing.
+A reset empties everything (Droplets, Actions, images, volumes, faults, the request log, the
+rate-limit windows, the id counters and UUID sequence) and restores the settings the server started
+with, before merging the body's. A Droplet seed takes ``name``, ``region``, ``size``, ``image``
+(slug or id), ``status`` (``active``, ``off`` or ``new``, which runs a ``create`` Action),
+``tags``, ``id``, ``backups``, ``ipv6``, and for the simulation: ``shutdown_fails`` (its shutdowns
+complete but it stays on), ``action_durations`` (its own seconds per action type), ``snapshots``
+(the snapshots it already has: names, or ``{"name": ..., "age": seconds}``) and ``volumes``,
+created in its region and attached to it without an Action::
+
+    {"name": "db-1", "volumes": [{"name": "data-1", "size_gigabytes": 100,
+                                  "snapshots": ["nightly", {"name": "weekly", "age": 86400}]}]}
+
+A volume seed takes ``name`` (required), ``size_gigabytes`` (default 100), ``description``,
+``tags``, ``filesystem_type``, ``filesystem_label`` and ``snapshots`` (as a Droplet's), and follows
+the API's rules (name, size, one name per region, 25 snapshots, 15 volumes per Droplet). A bad
+request is a 400 and changes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from . import catalog, errors
 from .faults import FaultRule
 from .routing import Router
 from .settings import durations
+from .state import MAX_VOLUMES_PER_DROPLET
 from .wire import Request, Response, no_content, ok
 
 if TYPE_CHECKING:
@@ -50,21 +60,39 @@ _SEED_TYPES: dict[str, type | tuple[type, ...]] = {
     "shutdown_fails": bool,
     "action_durations": dict,
     "snapshots": list,
+    "volumes": list,
+}
+_VOLUME_SEED_TYPES: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "size_gigabytes": int,
+    "description": str,
+    "tags": list,
+    "filesystem_type": str,
+    "filesystem_label": str,
+    "snapshots": list,
 }
 
 
-def seed_droplet(spec: Any, number: int) -> dict[str, Any]:
-    """The keyword arguments of :meth:`World.add_droplet` (plus ``snapshots``) for one seed;
-    ValueError says what is wrong. ``number`` names Droplets that have no name."""
+def _typed(spec: Any, types: Mapping[str, type | tuple[type, ...]], what: str) -> dict[str, Any]:
+    """A copy of ``spec``, a JSON object whose keys are all in ``types`` and of those JSON types,
+    else ValueError; ``what`` names the seed in the message."""
     if not isinstance(spec, Mapping):
-        raise ValueError("each Droplet seed must be a JSON object")
+        raise ValueError(f"each {what} seed must be a JSON object")
     for key, value in spec.items():
-        kind = _SEED_TYPES.get(key)
+        kind = types.get(key)
         if kind is None:
-            raise ValueError(f"unknown Droplet seed key: {key}")
+            raise ValueError(f"unknown {what} seed key: {key}")
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise ValueError(f"Droplet seed key {key} has the wrong type: {value!r}")
-    seed = dict(spec)
+            raise ValueError(f"{what} seed key {key} has the wrong type: {value!r}")
+    if not all(isinstance(item, str) for item in spec.get("tags", [])):
+        raise ValueError("tags must be a list of strings")
+    return dict(spec)
+
+
+def seed_droplet(spec: Any, number: int) -> dict[str, Any]:
+    """The keyword arguments of :meth:`World.add_droplet` (plus ``snapshots`` and ``volumes``) for
+    one seed; ValueError says what is wrong. ``number`` names Droplets that have no name."""
+    seed = _typed(spec, _SEED_TYPES, "Droplet")
     seed.setdefault("name", f"droplet-{number:02d}")
     if seed.get("region", catalog.DEFAULT_REGION) not in catalog.REGIONS:
         raise ValueError(f"unknown region {seed['region']!r}; known: {sorted(catalog.REGIONS)}")
@@ -76,15 +104,27 @@ def seed_droplet(spec: Any, number: int) -> dict[str, Any]:
         seed["image"] = catalog.public_image(seed["image"])
         if seed["image"] is None:
             raise ValueError(f"unknown public image {spec['image']!r}")
-    if not all(isinstance(item, str) for item in seed.get("tags", [])):
-        raise ValueError("tags must be a list of strings")
     seed["snapshots"] = [_snapshot_seed(item) for item in seed.get("snapshots", [])]
+    seed["volumes"] = [_volume_seed(item) for item in seed.get("volumes", [])]
+    if len(seed["volumes"]) > MAX_VOLUMES_PER_DROPLET:
+        raise ValueError(f"a Droplet takes at most {MAX_VOLUMES_PER_DROPLET} volumes")
     if "action_durations" in seed:
         seed["action_durations"] = durations(seed["action_durations"])
     if "id" in seed:
         seed["droplet_id"] = seed.pop("id")
         if seed["droplet_id"] < 1:
             raise ValueError("a Droplet id must be positive")
+    return seed
+
+
+def _volume_seed(spec: Any) -> dict[str, Any]:
+    """The keyword arguments of :meth:`World.add_volume` but the region (the Droplet's), plus
+    ``snapshots`` as ``(name, age)`` pairs. The API's own rules are checked when it is created."""
+    seed = _typed(spec, _VOLUME_SEED_TYPES, "volume")
+    if "name" not in seed:
+        raise ValueError("each volume seed needs a name")
+    seed.setdefault("size_gigabytes", 100)
+    seed["snapshots"] = [_snapshot_seed(item) for item in seed.get("snapshots", [])]
     return seed
 
 

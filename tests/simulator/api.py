@@ -1,20 +1,34 @@
-"""The /v2 endpoints: the 22 operations of the spec subset, each a small function.
+"""The /v2 endpoints: 32 operations of the spec subset, each a small function.
 
 A handler gets the simulator (called under its lock, with the world settled), the request and the
 path parameters; it validates everything first, then changes the world, then renders the answer.
 Validation failures use the API's wording: 422 "request payload validation failed" for a body of
 the wrong shape, or the specific messages the API gives (an invalid size, a pending event, ...).
+Creating a volume or a volume snapshot is the exception: those operations declare a 400, which is
+what the API's decoder answers for a value of the wrong JSON type (a float ``size_gigabytes``, for
+one), so there a wrong type is 400 and only a missing or unacceptable value is 422.
+
+Not served: the spec's tags and regions operations, and the volume operations by name
+(``DELETE /v2/volumes?name=...``, ``POST /v2/volumes/actions``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import catalog, errors, render
 from .pagination import paginate
 from .routing import Router
-from .state import DROPLET_ACTION_TYPES, IMAGE_ACTION_TYPES, Image
+from .state import (
+    DROPLET_ACTION_TYPES,
+    IMAGE_ACTION_TYPES,
+    VOLUME_ACTION_TYPES,
+    Image,
+    Volume,
+    VolumeSnapshot,
+)
 from .wire import Request, Response, no_content, ok
 
 if TYPE_CHECKING:
@@ -41,27 +55,38 @@ def _list(request: Request, key: str, items: list, render_item) -> Response:
     return ok(paginate(key, items, render_item, query=request.query, url=url))
 
 
-def _object_body(request: Request) -> dict:
+Wrong = Callable[[], errors.ApiError]  # the error for a value of the wrong JSON type
+
+
+def _object_body(request: Request, wrong: Wrong = errors.unprocessable) -> dict:
     body = request.json
     if not isinstance(body, dict):
-        raise errors.unprocessable()
+        raise wrong()
     return body
 
 
-def _optional(body: dict, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
-    """``body[key]`` if it is there and of ``kind`` (422 otherwise), else ``default``."""
+def _optional(
+    body: dict,
+    key: str,
+    kind: type | tuple[type, ...],
+    default: Any = None,
+    wrong: Wrong = errors.unprocessable,
+) -> Any:
+    """``body[key]`` if it is there and of ``kind`` (``wrong()``, a 422, otherwise), else
+    ``default``."""
     if key not in body:
         return default
     value = body[key]
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise errors.unprocessable()  # JSON true is no integer, whatever Python thinks
+        raise wrong()  # JSON true is no integer, whatever Python thinks
     return value
 
 
-def _string_list(body: dict, key: str) -> list[str]:
-    values = _optional(body, key, list, [])
+def _string_list(body: dict, key: str, wrong: Wrong = errors.unprocessable) -> list[str]:
+    """A list of strings such as ``tags``, which may also be null (the spec's arrays are)."""
+    values = _optional(body, key, (list, type(None)), [], wrong) or []
     if not all(isinstance(value, str) for value in values):
-        raise errors.unprocessable()
+        raise wrong()
     return values
 
 
@@ -234,7 +259,7 @@ def post_droplet_action(sim: Simulator, request: Request, droplet_id: int) -> Re
 
 def _droplet_action_request(body: dict) -> tuple[str, dict]:
     """The action type and its parameters, checked as the API checks them."""
-    kind = body.get("type")
+    kind = _optional(body, "type", str)
     if kind not in DROPLET_ACTION_TYPES:
         raise errors.unprocessable()
     if kind == "snapshot":
@@ -261,15 +286,18 @@ def _droplet_action_request(body: dict) -> tuple[str, dict]:
 
 @router.route("GET", "/v2/snapshots")
 def list_snapshots(sim: Simulator, request: Request) -> Response:
-    volumes = _query_choice(request, "resource_type", {"droplet", "volume"}) == "volume"
-    snapshots = [] if volumes else sim.world.snapshots()
-    return _list(request, "snapshots", snapshots, render.snapshot)
+    """Droplet snapshots, then volume snapshots, or one kind with ``resource_type``."""
+    kind = _query_choice(request, "resource_type", {"droplet", "volume"})
+    droplets = [] if kind == "volume" else sim.world.snapshots()
+    volumes = [] if kind == "droplet" else list(sim.world.volume_snapshots.values())
+    return _list(request, "snapshots", droplets + volumes, render.snapshot)
 
 
-def _snapshot(sim: Simulator, snapshot_id: str) -> Image:
-    """A Droplet snapshot by id: 404 if nothing has that id, 400 if it is another kind of image."""
+def _snapshot(sim: Simulator, snapshot_id: str) -> Image | VolumeSnapshot:
+    """A snapshot by id, a number for a Droplet snapshot, a UUID for a volume snapshot: 404 if
+    nothing has that id, 400 if it is another kind of image."""
     if not snapshot_id.isdigit():
-        raise errors.not_found()  # a volume snapshot id (a UUID): the simulator has no volumes
+        return sim.world.volume_snapshot(snapshot_id)
     image = sim.world.images.get(int(snapshot_id)) or catalog.public_image(int(snapshot_id))
     if image is None:
         raise errors.not_found()
@@ -285,7 +313,11 @@ def get_snapshot(sim: Simulator, request: Request, snapshot_id: str) -> Response
 
 @router.route("DELETE", "/v2/snapshots/{snapshot_id}")
 def delete_snapshot(sim: Simulator, request: Request, snapshot_id: str) -> Response:
-    sim.world.delete_image(_snapshot(sim, snapshot_id))
+    snapshot = _snapshot(sim, snapshot_id)
+    if isinstance(snapshot, Image):
+        sim.world.delete_image(snapshot)
+    else:
+        sim.world.delete_volume_snapshot(snapshot)
     return no_content()
 
 
@@ -377,7 +409,7 @@ def list_image_actions(sim: Simulator, request: Request, image_id: int) -> Respo
 def post_image_action(sim: Simulator, request: Request, image_id: int) -> Response:
     image = _own_image(sim, image_id)
     body = _object_body(request)
-    kind = body.get("type")
+    kind = _optional(body, "type", str)
     if kind not in IMAGE_ACTION_TYPES:
         raise errors.unprocessable()
     params = {}
@@ -388,3 +420,109 @@ def post_image_action(sim: Simulator, request: Request, image_id: int) -> Respon
     will_error = sim.faults.take_errored(request.method, request.path, kind)
     action = sim.world.start_image_action(image, kind, params, will_error)
     return ok({"action": render.action(action)}, 201)
+
+
+# -- volumes ---------------------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/volumes")
+def list_volumes(sim: Simulator, request: Request) -> Response:
+    """Oldest first, filtered by exact ``name`` and ``region`` slug if given."""
+    name, region = request.query.get("name"), request.query.get("region")
+    volumes = [
+        v
+        for v in sim.world.volumes.values()
+        if (name is None or v.name == name) and (region is None or v.region == region)
+    ]
+    return _list(request, "volumes", volumes, render.volume)
+
+
+@router.route("POST", "/v2/volumes")
+def create_volume(sim: Simulator, request: Request) -> Response:
+    body = _object_body(request, errors.bad_request)
+    texts = ("name", "region", "description", "filesystem_type", "filesystem_label")
+    given = {key: _optional(body, key, str, "", errors.bad_request) for key in texts}
+    size = _optional(body, "size_gigabytes", int, None, errors.bad_request)
+    snapshot_id = _optional(body, "snapshot_id", str, None, errors.bad_request)
+    tags = _string_list(body, "tags", errors.bad_request)
+    if not all(key in body for key in ("name", "size_gigabytes", "region")):
+        raise errors.unprocessable()
+    snapshot = None if snapshot_id is None else sim.world.volume_snapshot(snapshot_id)
+    volume = sim.world.add_volume(**given, size_gigabytes=size, tags=tags, snapshot=snapshot)
+    return ok({"volume": render.volume(volume)}, 201)
+
+
+@router.route("GET", "/v2/volumes/{volume_id}")
+def get_volume(sim: Simulator, request: Request, volume_id: str) -> Response:
+    return ok({"volume": render.volume(sim.world.volume(volume_id))})
+
+
+@router.route("DELETE", "/v2/volumes/{volume_id}")
+def delete_volume(sim: Simulator, request: Request, volume_id: str) -> Response:
+    """204, or 409 while the volume is attached."""
+    sim.world.delete_volume(sim.world.volume(volume_id))
+    return no_content()
+
+
+# -- volume snapshots ------------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/volumes/snapshots/{snapshot_id}")
+def get_volume_snapshot(sim: Simulator, request: Request, snapshot_id: str) -> Response:
+    return ok({"snapshot": render.snapshot(sim.world.volume_snapshot(snapshot_id))})
+
+
+@router.route("DELETE", "/v2/volumes/snapshots/{snapshot_id}")
+def delete_volume_snapshot(sim: Simulator, request: Request, snapshot_id: str) -> Response:
+    sim.world.delete_volume_snapshot(sim.world.volume_snapshot(snapshot_id))
+    return no_content()
+
+
+@router.route("GET", "/v2/volumes/{volume_id}/snapshots")
+def list_volume_snapshots(sim: Simulator, request: Request, volume_id: str) -> Response:
+    snapshots = sim.world.snapshots_of(sim.world.volume(volume_id))
+    return _list(request, "snapshots", snapshots, render.snapshot)
+
+
+@router.route("POST", "/v2/volumes/{volume_id}/snapshots")
+def create_volume_snapshot(sim: Simulator, request: Request, volume_id: str) -> Response:
+    """Synchronous, as on DigitalOcean: 201 with the snapshot, no Action."""
+    volume = sim.world.volume(volume_id)
+    body = _object_body(request, errors.bad_request)
+    name = _optional(body, "name", str, "", errors.bad_request)
+    tags = _string_list(body, "tags", errors.bad_request)
+    if not name:
+        raise errors.unprocessable()
+    return ok({"snapshot": render.snapshot(sim.world.add_volume_snapshot(volume, name, tags))}, 201)
+
+
+# -- volume actions --------------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/volumes/{volume_id}/actions")
+def list_volume_actions(sim: Simulator, request: Request, volume_id: str) -> Response:
+    actions = sim.world.volume_actions(sim.world.volume(volume_id))[::-1]
+    return _list(request, "actions", actions, render.action)
+
+
+@router.route("POST", "/v2/volumes/{volume_id}/actions")
+def post_volume_action(sim: Simulator, request: Request, volume_id: str) -> Response:
+    """``attach`` or ``detach``: 202 with the Action, as the spec says."""
+    volume = sim.world.volume(volume_id)
+    kind, droplet_id = _volume_action_request(_object_body(request), volume)
+    droplet = sim.world.droplet(droplet_id)
+    sim.world.check_volume_action(volume, kind, droplet)
+    will_error = sim.faults.take_errored(request.method, request.path, kind)
+    action = sim.world.start_volume_action(volume, kind, droplet, will_error)
+    return ok({"action": render.action(action)}, 202)
+
+
+def _volume_action_request(body: dict, volume: Volume) -> tuple[str, int]:
+    """The action type and the Droplet's id; ``region``, if given, must be the volume's."""
+    kind, droplet_id = _optional(body, "type", str), _optional(body, "droplet_id", int)
+    if kind not in VOLUME_ACTION_TYPES or droplet_id is None:
+        raise errors.unprocessable()
+    region = _optional(body, "region", str, volume.region)
+    if region != volume.region:
+        raise errors.unprocessable(f"The volume is in {volume.region}, not in {region}.")
+    return kind, droplet_id

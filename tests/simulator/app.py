@@ -47,11 +47,11 @@ class Simulator:
         seeds = [admin.seed_droplet(spec, number) for number, spec in enumerate(droplets, 1)]
         clock = Clock()
         world = World(merged, clock)
-        for seed in seeds:
-            snapshots = seed.pop("snapshots", [])
-            droplet = world.add_droplet(**seed)
-            for name, age in snapshots:
-                world.add_snapshot(droplet, name, created_at=droplet.created_at - age)
+        try:
+            for seed in seeds:
+                _plant(world, seed)
+        except errors.ApiError as error:  # a seed the API would refuse, such as a bad volume name
+            raise ValueError(error.message) from None
         self.generation += 1
         self.world = world
         self.faults = Faults()
@@ -59,14 +59,17 @@ class Simulator:
         self.log = RequestLog()
 
     def state(self) -> dict[str, Any]:
-        """Droplets and Actions as the API lists them (Actions newest first), and snapshots as
-        /v2/snapshots shows them."""
+        """Droplets, Actions (newest first) and volumes as the API lists them, and Droplet
+        snapshots (``snapshots``) and volume snapshots (``volume_snapshots``) as /v2/snapshots
+        shows them."""
         world = self.world
         droplets = sorted(world.droplets.values(), key=lambda d: d.id)
         return {
             "droplets": [render.droplet(d) for d in droplets],
             "actions": [render.action(a) for a in reversed(world.actions)],
             "snapshots": [render.snapshot(s) for s in world.snapshots()],
+            "volumes": [render.volume(v) for v in world.volumes.values()],
+            "volume_snapshots": [render.snapshot(s) for s in world.volume_snapshots.values()],
         }
 
     # -- the pipeline ---------------------------------------------------------------------------
@@ -141,3 +144,18 @@ class Simulator:
     def _error(error: errors.ApiError) -> Response:
         body = {"id": error.error_id, "message": error.message, "request_id": str(uuid.uuid4())}
         return Response(error.status, body)
+
+
+def _plant(world: World, seed: dict[str, Any]) -> None:
+    """Add one checked Droplet seed (see :func:`admin.seed_droplet`) to ``world``: the Droplet, its
+    snapshots, and its volumes, attached at once, with their snapshots."""
+    snapshots, volumes = seed.pop("snapshots"), seed.pop("volumes")
+    droplet = world.add_droplet(**seed)
+    for name, age in snapshots:
+        world.add_snapshot(droplet, name, created_at=droplet.created_at - age)
+    for volume_seed in volumes:
+        volume_snapshots = volume_seed.pop("snapshots")
+        volume = world.add_volume(region=droplet.region, **volume_seed)
+        world.attach(volume, droplet)
+        for name, age in volume_snapshots:
+            world.add_volume_snapshot(volume, name, created_at=volume.created_at - age)

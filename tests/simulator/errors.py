@@ -35,6 +35,10 @@ def not_found() -> ApiError:
     return ApiError(404, "not_found", "The resource you requested could not be found.")
 
 
+def conflict(message: str = "The request could not be completed due to a conflict.") -> ApiError:
+    return ApiError(409, "conflict", message)
+
+
 def unprocessable(message: str = "request payload validation failed") -> ApiError:
     return ApiError(422, "unprocessable_entity", message)
 
@@ -67,3 +71,20 @@ CURRENTLY_ON = "Droplet is currently on. Please power it off to run this event."
 ALREADY_OFF = "The droplet is already off."
 BACKUPS_ALREADY_DISABLED = "Backups have already been disabled on this Droplet."
 NOT_A_SNAPSHOT = "the resource is not a snapshot"
+
+# Volumes. The 409 and "Attachment not found" are the API's words (doctl #207 and #358,
+# terraform-provider-digitalocean #27, csi-digitalocean's controller, which also matches the 422
+# prefix "This volume is already attached"); the rest are the simulator's, in the same style.
+VOLUME_ATTACHED = (
+    "A volume that's attached to a Droplet cannot be deleted. "
+    "Please detach it first before deleting."
+)
+VOLUME_ALREADY_ATTACHED = "This volume is already attached to a Droplet."
+ATTACHMENT_NOT_FOUND = "Attachment not found"
+VOLUME_PENDING_EVENT = "Volume already has a pending event."
+VOLUME_REGION_MISMATCH = "The Droplet and the volume must be in the same region."
+TOO_MANY_VOLUMES = "A Droplet can have at most 15 volumes attached."
+INVALID_VOLUME_NAME = (
+    "failed to create volume: invalid volume name. names must be lowercase and alphanumeric"
+)
+VOLUME_SNAPSHOT_LIMIT = "failed to create snapshot: a volume can have at most 25 snapshots"

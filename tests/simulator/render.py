@@ -2,7 +2,8 @@
 
 Snapshots have three faces: in /v2/droplets/{id}/snapshots the id is an integer and there is a
 ``type``; in /v2/snapshots the id is a string and there are ``resource_id``, ``resource_type`` and
-``tags`` instead; in /v2/images they are full image objects.
+``tags`` instead; in /v2/images they are full image objects. Volume snapshots have only the
+/v2/snapshots face, which /v2/volumes/... shows too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from . import catalog
 from .clock import iso
-from .state import Action, Droplet, Image
+from .state import Action, Droplet, Image, Volume, VolumeSnapshot
 
 
 def action(a: Action) -> dict:
@@ -21,7 +22,9 @@ def action(a: Action) -> dict:
         "type": a.type,
         "started_at": iso(a.started_at),
         "completed_at": None if a.completed_at is None else iso(a.completed_at),
-        "resource_id": a.resource_id,
+        # The spec's resource_id is an integer, which a volume's UUID is not: DigitalOcean sends
+        # null for volume Actions (its volume_action_detach_response example).
+        "resource_id": None if a.resource_type == "volume" else a.resource_id,
         "resource_type": a.resource_type,
         "region": catalog.REGIONS[a.region_slug],
         "region_slug": a.region_slug,
@@ -48,7 +51,7 @@ def droplet(d: Droplet) -> dict:
         "next_backup_window": _backup_window(d.backups_since),
         "snapshot_ids": list(d.snapshot_ids),
         "image": d.image,
-        "volume_ids": [],
+        "volume_ids": list(d.volume_ids),
         "size": size,
         "size_slug": d.size,
         "networks": _networks(d),
@@ -117,27 +120,45 @@ def image(i: Image) -> dict:
     }
 
 
-def _snapshot_base(i: Image) -> dict:
+def _snapshot_base(s: Image | VolumeSnapshot) -> dict:
     return {
-        "name": i.name,
-        "created_at": iso(i.created_at),
-        "regions": list(i.regions),
-        "min_disk_size": i.min_disk_size,
-        "size_gigabytes": i.size_gigabytes,
+        "name": s.name,
+        "created_at": iso(s.created_at),
+        "regions": list(s.regions),
+        "min_disk_size": s.min_disk_size,
+        "size_gigabytes": s.size_gigabytes,
     }
 
 
-def snapshot(i: Image) -> dict:
-    """A snapshot as /v2/snapshots shows it."""
+def snapshot(s: Image | VolumeSnapshot) -> dict:
+    """A Droplet or volume snapshot as /v2/snapshots shows it."""
+    of_volume = isinstance(s, VolumeSnapshot)
     return {
-        "id": str(i.id),
-        **_snapshot_base(i),
-        "resource_id": str(i.droplet_id),
-        "resource_type": "droplet",
-        "tags": list(i.tags),
+        "id": str(s.id),
+        **_snapshot_base(s),
+        "resource_id": s.volume_id if of_volume else str(s.droplet_id),
+        "resource_type": "volume" if of_volume else "droplet",
+        "tags": list(s.tags),
     }
 
 
 def droplet_snapshot(i: Image) -> dict:
     """A snapshot as /v2/droplets/{id}/snapshots shows it."""
     return {"id": i.id, **_snapshot_base(i), "type": "snapshot"}
+
+
+def volume(v: Volume) -> dict:
+    """A volume as the spec's volume_full shows it: the whole region object, ``""`` for a
+    filesystem type or label that was not given."""
+    return {
+        "id": v.id,
+        "name": v.name,
+        "region": catalog.REGIONS[v.region],
+        "droplet_ids": list(v.droplet_ids),
+        "description": v.description,
+        "size_gigabytes": v.size_gigabytes,
+        "created_at": iso(v.created_at),
+        "filesystem_type": v.filesystem_type,
+        "filesystem_label": v.filesystem_label,
+        "tags": list(v.tags),
+    }

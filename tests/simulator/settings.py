@@ -29,6 +29,8 @@ DEFAULT_ACTION_DURATIONS: dict[str, float] = {
     "transfer": 60,
     "convert": 30,
     "import": 60,
+    "attach_volume": 5,
+    "detach_volume": 5,
 }
 
 # DigitalOcean's documented limits: per token, 5,000 an hour and 250 a minute, sliding windows.

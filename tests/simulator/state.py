@@ -1,6 +1,7 @@
 """The account's state and DigitalOcean's rules for changing it.
 
-:class:`World` holds the Droplets, the Actions and the user's images (snapshots and custom images).
+:class:`World` holds the Droplets, the Actions, the user's images (snapshots and custom images), the
+block storage volumes and their snapshots.
 It is not thread-safe: the application calls it under its one lock.
 
 Time. Every Action gets a deadline when it starts (its duration times ``time_scale``) and ends when
@@ -31,12 +32,29 @@ The rules, all checked before anything changes:
   the image: it shows in the Droplet's ``snapshot_ids``, its snapshots, /v2/snapshots and
   /v2/images. Its ``created_at`` is the Action's ``started_at``, which clients use to match them.
 * An Action whose Droplet was deleted meanwhile ends ``errored``.
+
+Volumes follow the same pattern:
+
+* ``attach`` and ``detach`` are Actions (``attach_volume``, ``detach_volume``, resource type
+  ``volume``, a null ``resource_id`` since a volume's id is a UUID) that change the volume's
+  ``droplet_ids`` and the Droplet's ``volume_ids`` when they complete. While one runs, both the
+  volume and the Droplet have a pending event: the Droplet is ``locked`` and refuses other Actions
+  with the usual 422. A volume attaches to one Droplet at a time, in its own region, and a Droplet
+  takes at most 15 volumes; detaching from a Droplet it is not attached to is 422 "Attachment not
+  found", as DigitalOcean answers.
+* An attached volume cannot be deleted (409). Deleting a Droplet detaches its volumes, which stay.
+* A volume snapshot is taken at once (no Action), at most 25 per volume (422), names unique per
+  volume (409). Volume snapshots outlive their volume. Volume and volume snapshot ids are UUIDs
+  from the world's own seeded generator, so a reset hands out the same ids again.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import random
+import re
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -48,13 +66,21 @@ DROPLET_IDS_FROM = 3164444
 ACTION_IDS_FROM = 36804636
 IMAGE_IDS_FROM = 6372321
 
+# DigitalOcean's volume rules: the name rule of volume_base.name in the spec, 1 GiB to 16 TiB,
+# fifteen volumes per Droplet, 25 snapshots per volume, ext4 labels up to 16 characters, xfs 12.
+_VOLUME_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+MAX_VOLUME_GIGABYTES = 16 * 1024
+MAX_VOLUMES_PER_DROPLET = 15
+MAX_SNAPSHOTS_PER_VOLUME = 25
+_FILESYSTEM_LABEL_LIMITS = {"ext4": 16, "xfs": 12}
+
 
 @dataclass(eq=False)
 class Action:
     id: int
     type: str
-    resource_type: str  # "droplet" or "image"
-    resource_id: int
+    resource_type: str  # "droplet", "image" or "volume"
+    resource_id: int | str  # a volume's id is a UUID
     region_slug: str
     started_at: float  # epoch seconds
     duration: float  # seconds, already scaled
@@ -79,6 +105,7 @@ class Droplet:
     shutdown_fails: bool = False
     action_durations: dict[str, float] = field(default_factory=dict)
     snapshot_ids: list[int] = field(default_factory=list)
+    volume_ids: list[str] = field(default_factory=list)
     backups_since: float | None = None
     pending: Action | None = None
 
@@ -101,6 +128,35 @@ class Image:
     droplet_id: int | None = None
 
 
+@dataclass(eq=False)
+class Volume:
+    """A block storage volume; ``droplet_ids`` holds the one Droplet it is attached to, if any."""
+
+    id: str  # a UUID
+    name: str
+    region: str
+    size_gigabytes: int
+    description: str
+    created_at: float
+    tags: list[str]
+    filesystem_type: str = ""  # "", "ext4" or "xfs"
+    filesystem_label: str = ""
+    droplet_ids: list[int] = field(default_factory=list)
+    pending: Action | None = None
+
+
+@dataclass(eq=False)
+class VolumeSnapshot:
+    id: str  # a UUID
+    name: str
+    volume_id: str
+    regions: list[str]
+    created_at: float
+    min_disk_size: int
+    size_gigabytes: float
+    tags: list[str]
+
+
 class World:
     """Everything the API can see, plus the clock that moves it on."""
 
@@ -110,12 +166,15 @@ class World:
         self.droplets: dict[int, Droplet] = {}
         self.actions: list[Action] = []  # in id order, so oldest first
         self.images: dict[int, Image] = {}
+        self.volumes: dict[str, Volume] = {}  # in creation order, as the API lists them
+        self.volume_snapshots: dict[str, VolumeSnapshot] = {}
         self._actions_by_id: dict[int, Action] = {}
         self._due: list[tuple[float, int, Callable[[], None]]] = []
         self._sequence = itertools.count()
         self._next_droplet_id = DROPLET_IDS_FROM
         self._next_action_id = ACTION_IDS_FROM
         self._next_image_id = IMAGE_IDS_FROM
+        self._uuids = random.Random(0)
 
     # -- time -------------------------------------------------------------------------------
 
@@ -189,7 +248,10 @@ class World:
         return droplet
 
     def delete_droplet(self, droplet: Droplet) -> None:
-        """Remove the Droplet; its snapshots stay, an Action still running on it will error."""
+        """Remove the Droplet; its volumes are detached and stay, so do its snapshots, and an Action
+        still running on it will error."""
+        for volume_id in list(droplet.volume_ids):
+            self._detach(self.volumes[volume_id], droplet)
         del self.droplets[droplet.id]
 
     def droplet_actions(self, droplet: Droplet) -> list[Action]:
@@ -220,7 +282,8 @@ class World:
     def _start(self, droplet: Droplet, kind: str, params: dict, will_error: bool) -> Action:
         action = self._new_action(kind, "droplet", droplet.id, droplet.region, will_error, params)
         droplet.pending = action
-        self._run(action, droplet, self._duration(kind, droplet))
+        duration = self._duration(kind, droplet)
+        self._run(action, lambda: self._finish_droplet_action(action, droplet), duration)
         return action
 
     def _finish_droplet_action(self, action: Action, droplet: Droplet) -> bool:
@@ -300,7 +363,7 @@ class World:
         if any(a.status == "in-progress" for a in self.image_actions(image.id)):
             raise errors.unprocessable(errors.IMAGE_PENDING_EVENT)
         action = self._new_action(kind, "image", image.id, image.regions[0], will_error, params)
-        self._run(action, image, self._duration(kind))
+        self._run(action, lambda: self._finish_image_action(action, image), self._duration(kind))
         return action
 
     def _finish_image_action(self, action: Action, image: Image) -> bool:
@@ -313,6 +376,191 @@ class World:
     def _take_image_id(self) -> int:
         self._next_image_id += 1
         return self._next_image_id - 1
+
+    # -- volumes ------------------------------------------------------------------------------
+
+    def volume(self, volume_id: str) -> Volume:
+        if volume_id not in self.volumes:
+            raise errors.not_found()
+        return self.volumes[volume_id]
+
+    def add_volume(
+        self,
+        *,
+        name: str,
+        region: str,
+        size_gigabytes: int,
+        description: str = "",
+        tags: Iterable[str] = (),
+        filesystem_type: str = "",
+        filesystem_label: str = "",
+        snapshot: VolumeSnapshot | None = None,
+    ) -> Volume:
+        """A new, detached volume (restored from ``snapshot`` if given, whose size it takes, as
+        the API does), or the API's refusal: 422 for a value it does not accept, 409 for a name
+        already used in the region."""
+        if snapshot is not None:
+            size_gigabytes = snapshot.min_disk_size
+        self._check_new_volume(name, region, size_gigabytes, filesystem_type, filesystem_label)
+        if snapshot is not None and region not in snapshot.regions:
+            raise errors.unprocessable(
+                f"failed to create volume: the snapshot is not available in {region}"
+            )
+        volume = Volume(
+            id=self._take_uuid(),
+            name=name,
+            region=region,
+            size_gigabytes=size_gigabytes,
+            description=description,
+            created_at=self.clock.wall(self.clock.now()),
+            tags=list(tags),
+            filesystem_type=filesystem_type,
+            filesystem_label=filesystem_label,
+        )
+        self.volumes[volume.id] = volume
+        return volume
+
+    def _check_new_volume(
+        self, name: str, region: str, size: int, filesystem_type: str, filesystem_label: str
+    ) -> None:
+        if not _VOLUME_NAME.match(name):
+            raise errors.unprocessable(errors.INVALID_VOLUME_NAME)
+        if region not in catalog.REGIONS:
+            raise errors.unprocessable("failed to create volume: invalid region")
+        if not 1 <= size <= MAX_VOLUME_GIGABYTES:
+            raise errors.unprocessable(
+                f"failed to create volume: size_gigabytes must be from 1 to {MAX_VOLUME_GIGABYTES}"
+            )
+        if filesystem_type not in ("", *_FILESYSTEM_LABEL_LIMITS):
+            raise errors.unprocessable(
+                "failed to create volume: filesystem_type must be ext4 or xfs"
+            )
+        if filesystem_label and not filesystem_type:
+            raise errors.unprocessable("failed to create volume: filesystem_label needs a type")
+        if len(filesystem_label) > _FILESYSTEM_LABEL_LIMITS.get(filesystem_type, 0):
+            raise errors.unprocessable(
+                f"failed to create volume: {filesystem_type} labels are limited to "
+                f"{_FILESYSTEM_LABEL_LIMITS[filesystem_type]} characters"
+            )
+        if any(v.name == name and v.region == region for v in self.volumes.values()):
+            raise errors.conflict(
+                f"failed to create volume: a volume named {name} already exists in {region}"
+            )
+
+    def delete_volume(self, volume: Volume) -> None:
+        """Remove a detached volume (409 while attached); its snapshots stay."""
+        if volume.droplet_ids:
+            raise errors.conflict(errors.VOLUME_ATTACHED)
+        del self.volumes[volume.id]
+
+    def attach(self, volume: Volume, droplet: Droplet) -> None:
+        """Attach at once, with no Action (what an ``attach_volume`` does when it completes)."""
+        volume.droplet_ids = [droplet.id]
+        droplet.volume_ids.append(volume.id)
+
+    def _detach(self, volume: Volume, droplet: Droplet) -> None:
+        volume.droplet_ids.remove(droplet.id)
+        droplet.volume_ids.remove(volume.id)
+
+    def volume_actions(self, volume: Volume) -> list[Action]:
+        return [
+            a for a in self.actions if a.resource_type == "volume" and a.resource_id == volume.id
+        ]
+
+    def check_volume_action(self, volume: Volume, kind: str, droplet: Droplet) -> None:
+        """Refuse an ``attach`` or ``detach`` the API would refuse now, with its 422."""
+        if kind == "attach":
+            if volume.droplet_ids:
+                raise errors.unprocessable(errors.VOLUME_ALREADY_ATTACHED)
+            if droplet.region != volume.region:
+                raise errors.unprocessable(errors.VOLUME_REGION_MISMATCH)
+            if len(droplet.volume_ids) >= MAX_VOLUMES_PER_DROPLET:
+                raise errors.unprocessable(errors.TOO_MANY_VOLUMES)
+        elif droplet.id not in volume.droplet_ids:
+            raise errors.unprocessable(errors.ATTACHMENT_NOT_FOUND)
+        if volume.pending is not None:
+            raise errors.unprocessable(errors.VOLUME_PENDING_EVENT)
+        if droplet.pending is not None:
+            raise errors.unprocessable(errors.PENDING_EVENT)
+
+    def start_volume_action(
+        self, volume: Volume, kind: str, droplet: Droplet, will_error: bool = False
+    ) -> Action:
+        """Start attaching (``kind`` ``attach``) or detaching ``volume`` to or from ``droplet``, or
+        refuse it (422). The Action, ``attach_volume`` or ``detach_volume``, is a pending event of
+        both: the volume and the Droplet take no other Action until it ends."""
+        self.check_volume_action(volume, kind, droplet)
+        action_type = f"{kind}_volume"
+        params = {"droplet_id": droplet.id}
+        action = self._new_action(
+            action_type, "volume", volume.id, volume.region, will_error, params
+        )
+        volume.pending = droplet.pending = action
+        duration = self._duration(action_type, droplet)
+        self._run(action, lambda: self._finish_volume_action(action, volume, droplet), duration)
+        return action
+
+    def _finish_volume_action(self, action: Action, volume: Volume, droplet: Droplet) -> bool:
+        volume.pending = droplet.pending = None
+        gone = (
+            self.volumes.get(volume.id) is not volume
+            or self.droplets.get(droplet.id) is not droplet
+        )
+        if action.will_error or gone:
+            return False
+        if action.type == "attach_volume":
+            self.attach(volume, droplet)
+        else:
+            self._detach(volume, droplet)
+        return True
+
+    # -- volume snapshots -----------------------------------------------------------------------
+
+    def volume_snapshot(self, snapshot_id: str) -> VolumeSnapshot:
+        if snapshot_id not in self.volume_snapshots:
+            raise errors.not_found()
+        return self.volume_snapshots[snapshot_id]
+
+    def snapshots_of(self, volume: Volume) -> list[VolumeSnapshot]:
+        """The volume's snapshots, oldest first."""
+        return [s for s in self.volume_snapshots.values() if s.volume_id == volume.id]
+
+    def add_volume_snapshot(
+        self,
+        volume: Volume,
+        name: str,
+        tags: Iterable[str] = (),
+        created_at: float | None = None,
+    ) -> VolumeSnapshot:
+        """A snapshot of ``volume``, taken now (or at ``created_at``), or the API's refusal: 422
+        once the volume has 25, 409 if it has one of that name. Its billable size is a plausible
+        5-14% of the volume, growing with each snapshot."""
+        taken = self.snapshots_of(volume)
+        if len(taken) >= MAX_SNAPSHOTS_PER_VOLUME:
+            raise errors.unprocessable(errors.VOLUME_SNAPSHOT_LIMIT)
+        if any(s.name == name for s in taken):
+            raise errors.conflict(
+                f"failed to create snapshot: the volume already has a snapshot named {name}"
+            )
+        snapshot = VolumeSnapshot(
+            id=self._take_uuid(),
+            name=name,
+            volume_id=volume.id,
+            regions=[volume.region],
+            created_at=self.clock.wall(self.clock.now()) if created_at is None else created_at,
+            min_disk_size=volume.size_gigabytes,
+            size_gigabytes=round(volume.size_gigabytes * (5 + len(taken) % 10) / 100, 2),
+            tags=list(tags),
+        )
+        self.volume_snapshots[snapshot.id] = snapshot
+        return snapshot
+
+    def delete_volume_snapshot(self, snapshot: VolumeSnapshot) -> None:
+        del self.volume_snapshots[snapshot.id]
+
+    def _take_uuid(self) -> str:
+        """A version-4 UUID from the world's seeded generator: each reset repeats the sequence."""
+        return str(uuid.UUID(int=self._uuids.getrandbits(128), version=4))
 
     # -- Actions ------------------------------------------------------------------------------
 
@@ -346,15 +594,12 @@ class World:
         self._actions_by_id[action.id] = action
         return action
 
-    def _run(self, action: Action, resource: Droplet | Image, duration: float) -> None:
-        """Start the clock on ``action``; at its deadline it completes or errors."""
+    def _run(self, action: Action, effect: Callable[[], bool], duration: float) -> None:
+        """Start the clock on ``action``; at its deadline ``effect`` applies it and says whether it
+        succeeded, and the Action completes or errors."""
 
         def finish() -> None:
-            if isinstance(resource, Droplet):
-                succeeded = self._finish_droplet_action(action, resource)
-            else:
-                succeeded = self._finish_image_action(action, resource)
-            action.status = "completed" if succeeded else "errored"
+            action.status = "completed" if effect() else "errored"
             action.completed_at = action.started_at + duration
 
         action.duration = duration
@@ -410,3 +655,4 @@ _DROPLET_EFFECTS: dict[str, Callable[[World, Droplet, Action], None]] = {
 }
 DROPLET_ACTION_TYPES = frozenset(_DROPLET_EFFECTS) - {"create"} | {"password_reset"}
 IMAGE_ACTION_TYPES = frozenset({"transfer", "convert"})
+VOLUME_ACTION_TYPES = frozenset({"attach", "detach"})

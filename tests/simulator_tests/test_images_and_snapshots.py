@@ -34,8 +34,9 @@ def test_an_image_that_is_not_a_snapshot_is_400(sim, api: Api):
     assert api.delete("/snapshots/159651797").status_code == 400
 
 
-def test_volume_snapshot_ids_are_unknown(api: Api):
+def test_an_unknown_volume_snapshot_id_is_404(api: Api):
     assert api.get("/snapshots/fbe805e8-866b-11e6-96bf-000f53315a41").status_code == 404
+    assert api.delete("/snapshots/fbe805e8-866b-11e6-96bf-000f53315a41").status_code == 404
 
 
 def test_snapshots_resource_type_filter(sim, api: Api):
@@ -98,6 +99,7 @@ def test_image_transfer_action_adds_the_region(sim, api: Api):
     assert [a["id"] for a in listed] == [action["id"]]
     bad = api.post(f"/images/{snapshot_id}/actions", {"type": "transfer", "region": "mars1"})
     assert bad.status_code == 422
+    assert api.post(f"/images/{snapshot_id}/actions", {"type": ["transfer"]}).status_code == 422
 
 
 def test_an_image_takes_one_action_at_a_time(sim, api: Api):

@@ -92,6 +92,7 @@ def test_invalid_page_parameters_are_400(sim, api: Api, params):
 
 def test_every_list_paginates(sim, api: Api):
     seed(sim, 3)
-    for path in ("/actions", "/snapshots", "/images", "/droplets/3164444/snapshots"):
+    paths = ("/actions", "/snapshots", "/images", "/droplets/3164444/snapshots", "/volumes")
+    for path in paths:
         body = api.get(path, params={"per_page": 1}).json()
         assert "meta" in body and "links" in body, path
