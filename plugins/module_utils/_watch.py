@@ -31,7 +31,7 @@ FRESH = 2.0
 TICK = 0.2
 # The Droplet fields the view keeps: what waiting and deciding need, not the whole object (and of
 # its region, the slug).
-DROPLET_FIELDS = ("id", "name", "status", "locked", "snapshot_ids", "tags")
+DROPLET_FIELDS = ("id", "name", "status", "locked", "snapshot_ids", "volume_ids", "tags")
 VIEWS = {
     "actions": ("/actions", "actions", lambda action: action),
     "droplets": (

@@ -94,6 +94,18 @@ options:
       - V(false) leaves the Droplet off. A Droplet that was off when the run began stays off.
     type: bool
     default: true
+  volumes:
+    description:
+      - Also snapshot every block storage volume attached to the Droplet (a Droplet snapshot does
+        not include them), while the Droplet is off, before its own snapshot, so that the Droplet
+        and its volumes are saved at the same moment. Each volume snapshot has O(name) too.
+      - Idempotent per volume, a volume that already has a snapshot with O(name) keeps it. When
+        one volume fails, the Droplet is powered back on and the message says which volumes have
+        their snapshot.
+      - O(keep) applies to the volumes' snapshots too, per volume.
+      - DigitalOcean allows 25 snapshots per volume.
+    type: bool
+    default: false
   keep:
     description:
       - Retention. After the snapshot is taken (or found), delete this Droplet's oldest snapshots
@@ -250,10 +262,29 @@ deleted:
   description:
     - The snapshots deleted with O(state=absent), or by O(keep) (in check mode, those that would
       be), oldest first.
-    - Each has the keys of RV(snapshot).
+    - Each has the keys of RV(snapshot); those of volumes (O(volumes)) also C(volume_id).
   returned: when O(state=absent), or O(keep) is set and the snapshot exists (or would)
   type: list
   elements: dict
+  contains:
+    volume_id:
+      description: For a volume snapshot, the id of its volume.
+      type: str
+volume_snapshots:
+  description:
+    - With O(volumes), the snapshot named O(name) of each volume attached to the Droplet, in the
+      order of the Droplet's C(volume_ids); in check mode those that would be taken have C(id)
+      V(null).
+    - Each has the keys of RV(snapshot) (its C(id) a string, as DigitalOcean gives volume snapshot
+      ids), and C(volume_id).
+  returned: when O(volumes=true)
+  type: list
+  elements: dict
+  contains:
+    volume_id:
+      description: The id of the volume the snapshot was taken of.
+      type: str
+      sample: 506f78a4-e098-11e5-ad9f-000f53306ae1
 copied_to:
   description:
     - The regions of O(copy_to_regions) the snapshot was not in, and was copied to by this run
@@ -322,6 +353,11 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots i
     newest,
     snapshot_result,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._volumes import (
+    DropletVolumes,
+    delete_volume_snapshot,
+    volume_snapshot_result,
+)
 
 
 class DropletSnapshot(DigitalOceanModule):
@@ -336,6 +372,7 @@ class DropletSnapshot(DigitalOceanModule):
         "keep": {"type": "int"},
         "keep_prefix": {"type": "str"},
         "copy_to_regions": {"type": "list", "elements": "str"},
+        "volumes": {"type": "bool", "default": False},
         **wait_argument_spec(wait=True, wait_timeout=1800),
     }
     module_options = {
@@ -345,6 +382,8 @@ class DropletSnapshot(DigitalOceanModule):
         "required_together": [("keep", "keep_prefix")],
         "required_if": [("state", "present", ("name",))],
     }
+
+    volumes: DropletVolumes | None = None
 
     def run(self) -> dict:
         began = time.monotonic()
@@ -380,7 +419,13 @@ class DropletSnapshot(DigitalOceanModule):
             restore=self.params["restore_power"] and self.params["wait"],
             seen=self._seen,
         )
+        if self.params["volumes"]:
+            self.volumes = DropletVolumes(
+                self.client, self.droplet.get("volume_ids"), self.params["name"]
+            )
         existing = self._named(snapshots)
+        if existing or self.module.check_mode:
+            self._report_volumes()
         if existing:
             self.result["snapshot"] = snapshot_result(existing)
             resumed = cycle.restore_left_off(existing.get("created_at"), self.module.check_mode)
@@ -415,6 +460,13 @@ class DropletSnapshot(DigitalOceanModule):
             rest = [s for s in snapshots if s not in doomed]
             doomed += beyond(rest, self.params["keep_prefix"], self.params["keep"])
         self._delete(doomed)
+        if self.params["volumes"]:
+            self.volumes = DropletVolumes(
+                self.client, self.droplet.get("volume_ids"), self.params["name"]
+            )
+            self._delete_volume_snapshots(
+                self.volumes.doomed(self.params["keep_prefix"], self.params["keep"], named_too=True)
+            )
         status = self.droplet.get("status")
         self.set_diff(
             {"snapshots": [s.get("name") for s in snapshots], "status": status},
@@ -457,6 +509,8 @@ class DropletSnapshot(DigitalOceanModule):
 
         With ``wait`` false, the snapshot Action is left running.
         """
+        if self.volumes is not None:  # while the Droplet is off: one consistent picture
+            self.result["volume_snapshots"] = self.volumes.take()
         action = self._start_snapshot(snapshots)
         if action is None:  # another run took it meanwhile
             self.result["changed"] = cycle.powered_off
@@ -532,6 +586,27 @@ class DropletSnapshot(DigitalOceanModule):
         self.result["snapshot"] = snapshot_result(snapshot)
         return snapshots
 
+    def _report_volumes(self) -> None:
+        """The volume snapshots there are (in check mode, also those that would be taken).
+
+        When the Droplet's snapshot exists, its volumes' were taken before it, while it was off; a
+        volume without one was attached later, and is not snapshotted live.
+        """
+        if self.volumes is None:
+            return
+        if self.module.check_mode:
+            self.result["volume_snapshots"] = self.volumes.take(check_mode=True)
+            return
+        existing = self.volumes.existing()
+        self.result["volume_snapshots"] = [
+            volume_snapshot_result(s) for s in existing.values() if s is not None
+        ]
+        for volume_id in (v for v, s in existing.items() if s is None):
+            self.warn_once(
+                f"volume {volume_id} of droplet {self.droplet['id']} has no snapshot named "
+                f"{self.params['name']!r}: it was attached after the droplet's snapshot was taken"
+            )
+
     def _copy(self) -> None:
         """Copy the snapshot to each of ``copy_to_regions`` it is not in yet, one at a time."""
         wanted = self.params["copy_to_regions"]
@@ -577,7 +652,20 @@ class DropletSnapshot(DigitalOceanModule):
         doomed = beyond(snapshots, self.params["keep_prefix"], self.params["keep"], protect)
         doomed = [s for s in doomed if s.get("name") != self.params["name"]]
         self._delete(doomed)
+        if self.volumes is not None:
+            self._delete_volume_snapshots(
+                self.volumes.doomed(self.params["keep_prefix"], self.params["keep"])
+            )
         return doomed
+
+    def _delete_volume_snapshots(self, doomed: list) -> None:
+        """Delete these volume snapshots too (in check mode, add them to what would go)."""
+        self.result["deleted"] += [volume_snapshot_result(s) for s in doomed]
+        if doomed:
+            self.result["changed"] = True
+        if not self.module.check_mode:
+            for snapshot in doomed:
+                delete_volume_snapshot(self.client, snapshot["id"])
 
     def _delete(self, doomed: list) -> None:
         """Delete these snapshots (in check mode, say they would go); 404 is already gone."""

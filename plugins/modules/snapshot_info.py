@@ -12,6 +12,7 @@ description:
   - Returns the snapshots of one Droplet, or every Droplet snapshot of the account, oldest first,
     with how many there are, their size and what they cost a month.
   - Reads every page, however many snapshots there are.
+  - With O(resource_type=volume), the same for block storage volume snapshots.
   - Snapshots outlive their Droplet. With O(droplet_id) of a Droplet that no longer exists, the
     account's snapshots of that Droplet are returned.
   - Never changes anything.
@@ -31,6 +32,13 @@ options:
       - Only the snapshots of the Droplet with exactly this name. When several Droplets have it,
         the module fails and lists their ids.
     type: str
+  resource_type:
+    description:
+      - V(droplet) lists Droplet snapshots; V(volume) lists block storage volume snapshots (with
+        O(droplet_id) or O(droplet_name), those of the volumes attached to that Droplet).
+    type: str
+    choices: [droplet, volume]
+    default: droplet
   name:
     description:
       - Only the snapshots with exactly this name.
@@ -86,7 +94,8 @@ snapshots:
   description:
     - The snapshots that pass every filter, oldest first (by C(created_at)). Empty when none do.
     - Each has the keys of RV(oceanops.digitalocean.droplet_snapshot#module:snapshot), and
-      C(droplet_id).
+      C(droplet_id) (or, with O(resource_type=volume), C(volume_id); a volume snapshot's C(id) is
+      a string).
   returned: always
   type: list
   elements: dict
@@ -95,6 +104,10 @@ snapshots:
       description: The id of the Droplet the snapshot was taken of (which may no longer exist).
       type: int
       sample: 3164444
+    volume_id:
+      description: With O(resource_type=volume), the id of the volume the snapshot was taken of.
+      type: str
+      sample: 506f78a4-e098-11e5-ad9f-000f53306ae1
   sample:
     - id: 6372321
       name: nightly-2026-11-28
@@ -123,6 +136,7 @@ totals:
 """
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils import _snapshots as snapshots
+from ansible_collections.oceanops.digitalocean.plugins.module_utils import _volumes as volumes
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
     DigitalOceanModule,
 )
@@ -136,6 +150,7 @@ class SnapshotInfo(DigitalOceanModule):
     argument_spec = {
         "droplet_id": {"type": "int"},
         "droplet_name": {"type": "str"},
+        "resource_type": {"type": "str", "default": "droplet", "choices": ["droplet", "volume"]},
         "name": {"type": "str"},
         "name_prefix": {"type": "str"},
         "older_than": {"type": "str"},
@@ -170,15 +185,20 @@ class SnapshotInfo(DigitalOceanModule):
             region=self.params["region"],
             created_before=None if age is None else self.client.server_clock() - age,
         )
-        self.result["snapshots"] = [
-            dict(snapshots.snapshot_result(s), droplet_id=s["droplet_id"]) for s in chosen
-        ]
+        self.result["snapshots"] = [self._result(s) for s in chosen]
         self.result["totals"] = snapshots.totals(chosen, self.params["price_per_gb_month"])
         return self.result
+
+    def _result(self, snapshot: dict) -> dict:
+        if self.params["resource_type"] == "volume":
+            return volumes.volume_snapshot_result(snapshot)
+        return dict(snapshots.snapshot_result(snapshot), droplet_id=snapshot["droplet_id"])
 
     def _snapshots(self) -> list:
         """The snapshots of the Droplet asked for (even one that is gone), or the account's."""
         droplet_id = self.params["droplet_id"]
+        if self.params["resource_type"] == "volume":
+            return self._volume_snapshots()
         if self.params["droplet_name"] is not None:
             droplet_id = find_droplet(self.client, name=self.params["droplet_name"])["id"]
         if droplet_id is None:
@@ -189,6 +209,17 @@ class SnapshotInfo(DigitalOceanModule):
             everyone = snapshots.account_snapshots(self.client)
             return [s for s in everyone if s["droplet_id"] == droplet_id]
         return [dict(s, droplet_id=droplet_id) for s in own if s.get("type") != "backup"]
+
+    def _volume_snapshots(self) -> list:
+        """The snapshots of the volumes attached to the Droplet asked for, or the account's."""
+        if self.params["droplet_id"] is None and self.params["droplet_name"] is None:
+            return volumes.account_volume_snapshots(self.client)
+        droplet = find_droplet(self.client, self.params["droplet_id"], self.params["droplet_name"])
+        return [
+            s
+            for v in droplet.get("volume_ids") or []
+            for s in volumes.volume_snapshots(self.client, v)
+        ]
 
 
 def main() -> None:
