@@ -170,7 +170,7 @@ def test_snapshot_info_lists_volume_snapshots(sim, ansible_playbook, web1):
     ] == ["volume"]
 
 
-@pytest.mark.parametrize("moment", ["volume snapshot", "snapshot"])
+@pytest.mark.parametrize("moment", ["shutdown", "volume snapshot", "snapshot", "power_on"])
 def test_killed_at_any_moment_a_rerun_converges(sim, ansible_playbook, web1, tmp_path, moment):
     playbook = tmp_path / "killed.yml"
     playbook.write_text(play(droplet_id=web1, **TASK))
