@@ -62,11 +62,11 @@ $(COLLECTION_LINK):
 venv: $(VENV)/.installed $(COLLECTION_LINK)
 
 # The whole pytest suite, on TEST_WORKERS pytest-xdist workers (each with its own simulator), one
-# test at a time to whichever worker is free, the tests marked slow first. Three workers keep two
+# test at a time to whichever worker is free, the tests marked slow first. Four workers keep two
 # cores busy while tests wait for simulated Actions.
 # pytest-cov combines the data of the workers, of their Python subprocesses and of the AnsiballZ
 # payloads, and prints the report before pytest's summary line.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 4
 test: venv
 	@rm -f $(COVERAGE_OUT) $(COVERAGE_OUT).*
 	$(COVERAGE_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 --cov=plugins \

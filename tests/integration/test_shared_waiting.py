@@ -43,6 +43,7 @@ def fleet_run(sim, ansible_playbook, tmp_path, cache_dir) -> Counter:
 
 
 @pytest.mark.slow
+@pytest.mark.fleet_scale
 def test_forks_share_their_polls_and_fall_back_to_their_own_without_a_private_cache(
     sim, ansible_playbook, tmp_path
 ):
