@@ -116,8 +116,9 @@ def named(snapshots: list, name: str) -> list:
     return [s for s in snapshots if s.get("name") == name]
 
 
-def delete_snapshot(client: Client, snapshot_id: int) -> bool:
-    """Delete the snapshot; return False if it was already gone (404), which reaches the goal."""
+def delete_snapshot(client: Client, snapshot_id: int | str) -> bool:
+    """Delete the snapshot (of a Droplet, or of a volume: its id is then a string); return False
+    if it was already gone (404), which reaches the goal."""
     try:
         client.delete(f"/snapshots/{snapshot_id}")
     except APIError as error:

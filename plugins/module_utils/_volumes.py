@@ -9,7 +9,6 @@ while the Droplet is off, for a consistent picture of the Droplet and its volume
 from __future__ import annotations
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
-    APIError,
     Client,
     DigitalOceanError,
 )
@@ -40,17 +39,6 @@ def account_volume_snapshots(client: Client) -> list:
 def take_volume_snapshot(client: Client, volume_id: str, name: str) -> dict:
     """Snapshot the volume now; the API answers with the snapshot."""
     return client.post(f"/volumes/{volume_id}/snapshots", {"name": name})["snapshot"]
-
-
-def delete_volume_snapshot(client: Client, snapshot_id: str) -> bool:
-    """Delete the volume snapshot; False if it was already gone (404), which reaches the goal."""
-    try:
-        client.delete(f"/volumes/snapshots/{snapshot_id}")
-    except APIError as error:
-        if error.status != 404:
-            raise
-        return False
-    return True
 
 
 class VolumeSnapshotsFailed(DigitalOceanError):

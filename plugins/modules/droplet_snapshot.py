@@ -355,7 +355,6 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots i
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._volumes import (
     DropletVolumes,
-    delete_volume_snapshot,
     volume_snapshot_result,
 )
 
@@ -665,7 +664,7 @@ class DropletSnapshot(DigitalOceanModule):
             self.result["changed"] = True
         if not self.module.check_mode:
             for snapshot in doomed:
-                delete_volume_snapshot(self.client, snapshot["id"])
+                delete_snapshot(self.client, snapshot["id"])
 
     def _delete(self, doomed: list) -> None:
         """Delete these snapshots (in check mode, say they would go); 404 is already gone."""

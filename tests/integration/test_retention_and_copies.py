@@ -173,12 +173,7 @@ def test_bad_retention_and_copy_options_are_one_clear_error_each(sim, ansible_pl
             [{"name": "Bad", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
         )
     )
-    assert run.rc == 0, run.output
-    statuses = {record["task"]: record["status"] for record in run.records}
-    for n, (_args, message) in enumerate(BAD_OPTIONS):
-        assert statuses[f"Bad {n}"] == "failed"
-        assert message in run.result(f"Bad {n}")["msg"]
-    assert "Traceback" not in run.output
+    run.assert_failed_with({f"Bad {n}": message for n, (_args, message) in enumerate(BAD_OPTIONS)})
     assert [r for r in mutating(sim) if r["status"] < 300] == []
 
 

@@ -150,10 +150,5 @@ def test_bad_input_is_one_clear_error_and_sends_nothing(sim, ansible_playbook):
     sim.clear_requests()
     tasks = [(f"Bad {n}", options) for n, (options, _message) in enumerate(BAD_INPUT)]
     run = ansible_playbook(play(*tasks, ignore_errors=True))
-    assert run.rc == 0, run.output
-    statuses = {record["task"]: record["status"] for record in run.records}
-    for n, (_options, message) in enumerate(BAD_INPUT):
-        assert statuses[f"Bad {n}"] == "failed"
-        assert message in run.result(f"Bad {n}")["msg"]
-    assert "Traceback" not in run.output
+    run.assert_failed_with({f"Bad {n}": message for n, (_options, message) in enumerate(BAD_INPUT)})
     assert api_requests(sim) == []

@@ -39,6 +39,16 @@ class PlaybookRun:
     def output(self) -> str:
         return self.stdout + self.stderr
 
+    def assert_failed_with(self, messages: dict) -> None:
+        """Each task named in ``messages`` failed with a message that contains its text, and no
+        traceback shows anywhere (the tasks ran with ``ignore_errors``)."""
+        assert self.rc == 0, self.output
+        statuses = {record["task"]: record["status"] for record in self.records}
+        for task, message in messages.items():
+            assert statuses[task] == "failed", task
+            assert message in self.result(task)["msg"], self.result(task)["msg"]
+        assert "Traceback" not in self.output
+
 
 # What ``make test`` sets to measure coverage: in Python processes (coverage's subprocess patch)
 # and in the modules' AnsiballZ payloads (ansible-core's own hook).
