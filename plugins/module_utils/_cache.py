@@ -40,7 +40,7 @@ class SharedFile:
     def __init__(self, account: str, name: str, directory: str | None = None):
         self.directory = directory or cache_dir()
         self.path = os.path.join(self.directory, f"{account}.{name}.json")
-        self._stamp: int | None = None
+        self._stamp: tuple | None = None
         self._content: Any = None
 
     def private(self) -> bool:
@@ -56,7 +56,10 @@ class SharedFile:
         if not self.private():
             return None
         try:
-            stamp = os.stat(self.path).st_mtime_ns
+            # Every write is a new file (os.replace): its inode tells it apart, even within the
+            # file system's timestamp granularity.
+            info = os.stat(self.path)
+            stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
             if stamp != self._stamp:
                 with open(self.path, encoding="utf-8") as handle:
                     self._content = json.load(handle)
