@@ -251,10 +251,8 @@ class ActionRunner:
         resends = 0
         while True:
             sent_at = self.client.server_clock()
-            if self.watch is not None:
-                self._acted[str(target)] = self.watch.now()
             try:
-                action = self.client.post(target.actions_path, body)["action"]
+                action = self._post(target, body)
             except APIError as error:
                 if error.uncertain and resends < UNCERTAIN_RESENDS:
                     unanswered_since = unanswered_since or sent_at
@@ -273,6 +271,15 @@ class ActionRunner:
                     continue
             self._track(action)
             return action
+
+    def _post(self, target: ActionTarget, body: dict) -> dict:
+        """POST the Action; from its answer (or failure) on, only views taken since show the
+        target (:meth:`look`)."""
+        try:
+            return self.client.post(target.actions_path, body)["action"]
+        finally:
+            if self.watch is not None:
+                self._acted[str(target)] = self.watch.now()
 
     def wait(self, action: dict, deadline: Deadline | None = None) -> dict:
         """Poll the Action until it leaves ``in-progress``; return it if it ``completed``.
