@@ -18,6 +18,7 @@ import email.utils
 import hashlib
 import ipaddress
 import random
+import re
 import time
 import traceback
 from collections.abc import Iterator
@@ -81,7 +82,9 @@ class APIError(DigitalOceanError):
         message: str,
         request_id: str | None = None,
         uncertain: bool = False,
+        transient: bool = True,
     ):
+        self.transient = transient
         self.method = method
         self.path = path
         self.status = status
@@ -114,7 +117,9 @@ class APIError(DigitalOceanError):
     @property
     def retryable(self) -> bool:
         """True for failures that may pass on a later attempt (throttling, 5xx, no answer)."""
-        return self.status is None or self.status in RETRYABLE_STATUSES
+        if self.status is None:
+            return self.transient
+        return self.status in RETRYABLE_STATUSES
 
     @property
     def pending_event(self) -> bool:
@@ -254,7 +259,9 @@ class Client:
         self._pause = 0.0
         self._clock_offset = 0.0
         self._session = requests.Session()
-        self._session.verify = validate_certs
+        # Given with every request: a Session's own ``verify`` loses to REQUESTS_CA_BUNDLE and
+        # CURL_CA_BUNDLE (requests #3829), which would make validate_certs false do nothing.
+        self._verify = validate_certs
         self._session.headers.update(
             {
                 "Authorization": f"Bearer {token}",
@@ -340,7 +347,19 @@ class Client:
         """One HTTP exchange, never raising: the decoded body, or the error and any hinted wait."""
         self.requests_sent += 1
         try:
-            response = self._session.request(method, url, json=body, timeout=self.timeout)
+            response = self._session.request(
+                method, url, json=body, timeout=self.timeout, verify=self._verify
+            )
+        except requests.exceptions.SSLError as exc:
+            # A certificate that is not trusted stays so: no retry, nothing was sent.
+            reason = re.search(r"certificate verify failed: ([^(')]+)", str(exc))
+            message = "the API's TLS certificate was not accepted" + (
+                f" (certificate verify failed: {reason[1].strip()})" if reason else f" ({exc})"
+            )
+            message += "; set validate_certs: false only for a server you trust"
+            return _Outcome(
+                error=APIError(method, shown, None, None, self._redact(message), transient=False)
+            )
         except requests.exceptions.RequestException as exc:
             never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or (
                 isinstance(exc, requests.exceptions.ConnectionError)
