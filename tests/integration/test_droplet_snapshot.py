@@ -253,7 +253,8 @@ def test_timeout_names_the_action_and_a_rerun_finishes_without_a_duplicate(sim, 
 def test_interrupted_run_then_rerun_completes_with_exactly_one_snapshot(
     sim, run, tmp_path, interruption
 ):
-    (droplet_id,) = seed(sim, time_scale=0.05)  # the snapshot takes 3 s
+    # The snapshot takes 6 s: still running after the interruption, however slowly it ends.
+    (droplet_id,) = seed(sim, time_scale=0.1)
     playbook = tmp_path / "interrupted.yml"
     playbook.write_text(play(snapshot_task(droplet_id=droplet_id, name="nightly")))
     interrupt(
