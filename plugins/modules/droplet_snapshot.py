@@ -306,7 +306,8 @@ actions:
     - Every Action this run started, in order, in its last known state. Empty when nothing was
       started.
     - Each has the keys of RV(oceanops.digitalocean.action_info#module:actions) but
-      C(region_slug). Their C(type) is V(shutdown), V(power_off), V(snapshot) or V(power_on).
+      C(region_slug). Their C(type) is V(shutdown), V(power_off), V(snapshot) or V(power_on)
+      (on the Droplet), or V(transfer) (on the snapshot, with O(copy_to_regions)).
   returned: always
   type: list
   elements: dict
@@ -383,6 +384,7 @@ class DropletSnapshot(DigitalOceanModule):
     }
 
     volumes: DropletVolumes | None = None
+    taken_by_another = False
 
     def run(self) -> dict:
         began = time.monotonic()
@@ -423,10 +425,11 @@ class DropletSnapshot(DigitalOceanModule):
                 self.client, self.droplet.get("volume_ids"), self.params["name"]
             )
         existing = self._named(snapshots)
+        if existing:
+            self.result["snapshot"] = snapshot_result(existing)
         if existing or self.module.check_mode:
             self._report_volumes()
         if existing:
-            self.result["snapshot"] = snapshot_result(existing)
             resumed = cycle.restore_left_off(existing.get("created_at"), self.module.check_mode)
             self.result["changed"] = resumed
             status = ACTIVE if resumed else self.droplet.get("status")
@@ -443,6 +446,11 @@ class DropletSnapshot(DigitalOceanModule):
                 done = self._take_snapshot(cycle, snapshots)
             # With wait false the snapshot is still being made: it will be there.
             snapshots = self._found() if done else [*snapshots, {"name": self.params["name"]}]
+            if self.taken_by_another and self.result["snapshot"]:
+                # The run that took it may have left the Droplet off (wait: false just before).
+                made_at = self.result["snapshot"].get("created_at")
+                if cycle.restore_left_off(made_at, check_mode=False):
+                    self.result["changed"] = True
             status = self.droplet.get("status")
         if existing or self.result["snapshot"] or self.module.check_mode:
             self._copy()
@@ -511,8 +519,9 @@ class DropletSnapshot(DigitalOceanModule):
         if self.volumes is not None:  # while the Droplet is off: one consistent picture
             self.result["volume_snapshots"] = self.volumes.take()
         action = self._start_snapshot(snapshots)
-        if action is None:  # another run took it meanwhile
+        if action is None:  # another run took it meanwhile (or an earlier one, without waiting)
             self.result["changed"] = cycle.powered_off
+            self.taken_by_another = True
             return True
         if self.params["wait"]:
             self.runner.wait(action)
@@ -593,7 +602,7 @@ class DropletSnapshot(DigitalOceanModule):
         """
         if self.volumes is None:
             return
-        if self.module.check_mode:
+        if self.module.check_mode and self.result["snapshot"] is None:
             self.result["volume_snapshots"] = self.volumes.take(check_mode=True)
             return
         existing = self.volumes.existing()
@@ -603,7 +612,8 @@ class DropletSnapshot(DigitalOceanModule):
         for volume_id in (v for v, s in existing.items() if s is None):
             self.warn_once(
                 f"volume {volume_id} of droplet {self.droplet['id']} has no snapshot named "
-                f"{self.params['name']!r}: it was attached after the droplet's snapshot was taken"
+                f"{self.params['name']!r}, and none is taken: volumes are snapshotted only "
+                "together with a new droplet snapshot, while the droplet is off"
             )
 
     def _copy(self) -> None:
@@ -659,21 +669,17 @@ class DropletSnapshot(DigitalOceanModule):
 
     def _delete_volume_snapshots(self, doomed: list) -> None:
         """Delete these volume snapshots too (in check mode, add them to what would go)."""
-        self.result["deleted"] += [volume_snapshot_result(s) for s in doomed]
-        if doomed:
-            self.result["changed"] = True
-        if not self.module.check_mode:
-            for snapshot in doomed:
-                delete_snapshot(self.client, snapshot["id"])
+        self._delete(doomed, volume_snapshot_result)
 
-    def _delete(self, doomed: list) -> None:
-        """Delete these snapshots (in check mode, say they would go); 404 is already gone."""
-        self.result["deleted"] = [snapshot_result(s) for s in doomed]
-        if doomed:
-            self.result["changed"] = True
-        if not self.module.check_mode:
-            for snapshot in doomed:
+    def _delete(self, doomed: list, shown=snapshot_result) -> None:
+        """Delete these snapshots, each added to ``deleted`` once it is gone (404 is gone
+        already); in check mode, say they would go."""
+        self.result.setdefault("deleted", [])
+        for snapshot in doomed:
+            if not self.module.check_mode:
                 delete_snapshot(self.client, snapshot["id"])
+            self.result["deleted"].append(shown(snapshot))
+            self.result["changed"] = True
 
     def _seen(self, droplet: dict) -> None:
         self.droplet = droplet

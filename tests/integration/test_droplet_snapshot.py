@@ -325,6 +325,23 @@ def test_wait_false_returns_once_the_snapshot_started_and_a_later_run_restores_p
     assert droplet(sim, droplet_id)["status"] == "active"
 
 
+def test_the_next_task_right_after_wait_false_waits_and_restores_power(sim, run):
+    (droplet_id,) = seed(sim, time_scale=0.05)
+    # The second task starts within the shared Droplet view's 2 s of the first one's look.
+    both = run(
+        play(
+            snapshot_task("Start", droplet_id=droplet_id, name="nightly", wait=False),
+            {"name": "Finish", "args": {"droplet_name": "web-1", "name": "nightly"}},
+        )
+    )
+    assert both.rc == 0, both.output
+    finish = both.result("Finish")
+    assert finish["changed"] is True
+    assert [a["type"] for a in finish["actions"]] == ["power_on"]
+    assert len(snapshots(sim, droplet_id)) == 1
+    assert droplet(sim, droplet_id)["status"] == "active"
+
+
 def test_works_under_async_and_poll(sim, run):
     (droplet_id,) = seed(sim)
     task = {**snapshot_task(droplet_id=droplet_id, name="nightly"), "async": 60, "poll": 1}

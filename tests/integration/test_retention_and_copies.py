@@ -233,6 +233,19 @@ def test_prune_playbook_check_mode_first_then_fleet_wide(sim, ansible_playbook, 
     assert mutating(sim) == []
 
 
+def test_prune_playbook_reports_a_failed_droplet_and_fails_it(sim, ansible_playbook):
+    sim.reset(droplets=[{"name": "web-1", "snapshots": NIGHTLY}])
+    sim.faults({"kind": "status", "status": 403, "method": "DELETE", "path": "^/v2/snapshots/"})
+    run = ansible_playbook(
+        PRUNE, "-e", "droplet_name=web-1", "-e", "keep=7", "-e", "keep_prefix=nightly-"
+    )
+    assert run.rc == 2, run.output
+    (line,) = run.result(SUMMARY)["msg"]
+    assert line.startswith("web-1: deleted 0 (0 GB), then FAILED: DELETE /snapshots/")
+    assert "403" in line
+    assert len(snapshots(sim, sim.state()["droplets"][0]["id"])) == 10
+
+
 def test_prune_playbook_needs_keep_and_a_prefix(sim, ansible_playbook):
     sim.reset(droplets=[{"name": "web-1", "snapshots": NIGHTLY}])
     sim.clear_requests()
