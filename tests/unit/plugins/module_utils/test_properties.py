@@ -21,7 +21,7 @@ from tests.support.simulated_wait import simulated_wait
 durations = st.floats(min_value=0.1, max_value=20_000, allow_nan=False)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(duration=durations)
 def test_every_completion_is_noticed_within_two_seconds_or_ten_percent(duration):
     schedule = PollSchedule()
@@ -35,7 +35,7 @@ def test_every_completion_is_noticed_within_two_seconds_or_ten_percent(duration)
     assert max(gaps) <= schedule.cap + 1e-9
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(duration=durations, timeout=st.floats(min_value=0.5, max_value=5_000, allow_nan=False))
 def test_the_wait_never_goes_past_wait_timeout(duration, timeout):
     try:
@@ -45,7 +45,7 @@ def test_the_wait_never_goes_past_wait_timeout(duration, timeout):
     assert polls[-1] <= timeout + 1e-9
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(
     attempt=st.integers(min_value=1, max_value=30),
     backoff=st.floats(min_value=0.01, max_value=10, allow_nan=False),
@@ -58,7 +58,7 @@ def test_backoff_is_jittered_and_bounded(attempt, backoff, cap, seed):
     assert backoff / 2 <= delay <= max(backoff / 2, min(policy.max_backoff, backoff * 2**attempt))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(
     retry_after=st.floats(min_value=0, max_value=10_000, allow_nan=False),
     remaining=st.integers(min_value=0, max_value=5000),
@@ -108,7 +108,7 @@ class Answer:
         return self.body
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, database=None)
 @given(
     count=st.integers(min_value=0, max_value=1000),
     per_page=st.integers(min_value=1, max_value=200),
