@@ -16,14 +16,13 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots i
     beyond,
     named,
     newest,
+    snapshot_result,
 )
-
-FIELDS = ("id", "name", "created_at", "size_gigabytes", "min_disk_size", "regions")
 
 
 def volume_snapshot_result(snapshot: dict) -> dict:
-    """The :data:`FIELDS` of a volume snapshot and its ``volume_id``, as results carry them."""
-    return dict({key: snapshot.get(key) for key in FIELDS}, volume_id=snapshot.get("resource_id"))
+    """A volume snapshot as results carry it: a snapshot's fields and its ``volume_id``."""
+    return dict(snapshot_result(snapshot), volume_id=snapshot.get("resource_id"))
 
 
 def volume_snapshots(client: Client, volume_id: str) -> list:
