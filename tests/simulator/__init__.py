@@ -1,10 +1,11 @@
 """A DigitalOcean API v2 simulator: a real, stateful HTTP server on loopback.
 
 It serves the operations of ``do-droplet-actions.openapi.yaml`` for Droplets, Droplet actions,
-Actions, snapshots, images, the account, block storage volumes, their actions and their snapshots
-(not tags or regions) with DigitalOcean's semantics: Actions that take time and lock their
+Actions, snapshots, images, the account, tags, block storage volumes, their actions and their
+snapshots (not regions) with DigitalOcean's semantics: Actions that take time and lock their
 Droplet, snapshots that appear when their Action completes, volumes that attach and detach through
-Actions, pagination, auth, rate limits, plus injected faults. Tests, benchmarks and the demo drive
+Actions, tags that Droplets, images, volumes and volume snapshots carry, pagination, auth, rate
+limits, plus injected faults. Tests, benchmarks and the demo drive
 it through its admin API (``/_sim/``), most simply with :class:`tests.simulator.client.SimClient`.
 
 Modules, one job each: ``state`` (the rules), ``render`` (the JSON the API shows), ``api`` and

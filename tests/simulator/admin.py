@@ -10,7 +10,7 @@ No auth, JSON in and out, never counted in the request log or the rate limits::
     DELETE /_sim/faults                                                  -> 204
     GET    /_sim/requests                                                -> the request log
     DELETE /_sim/requests                                                -> 204
-    GET    /_sim/state            -> droplets, actions, snapshots, volumes, volume_snapshots
+    GET    /_sim/state     -> droplets, actions, snapshots, volumes, volume_snapshots, tags
 
 A reset empties everything (Droplets, Actions, images, volumes, faults, the request log, the
 rate-limit windows, the id counters and UUID sequence) and restores the settings the server started
@@ -26,8 +26,9 @@ created in its region and attached to it without an Action::
 
 A volume seed takes ``name`` (required), ``size_gigabytes`` (default 100), ``description``,
 ``tags``, ``filesystem_type``, ``filesystem_label`` and ``snapshots`` (as a Droplet's), and follows
-the API's rules (name, size, one name per region, 25 snapshots, 15 volumes per Droplet). A bad
-request is a 400 and changes nothing.
+the API's rules (name, size, one name per region, 25 snapshots, 15 volumes per Droplet). Seeded
+``tags`` must be valid tag names, and exist as tags afterwards, as if the API had created them. A
+bad request is a 400 and changes nothing.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from . import catalog, errors
 from .faults import FaultRule
 from .routing import Router
 from .settings import durations
-from .state import MAX_VOLUMES_PER_DROPLET
+from .state import MAX_VOLUMES_PER_DROPLET, valid_tag_name
 from .wire import Request, Response, no_content, ok
 
 if TYPE_CHECKING:
@@ -86,6 +87,12 @@ def _typed(spec: Any, types: Mapping[str, type | tuple[type, ...]], what: str) -
             raise ValueError(f"{what} seed key {key} has the wrong type: {value!r}")
     if not all(isinstance(item, str) for item in spec.get("tags", [])):
         raise ValueError("tags must be a list of strings")
+    for item in spec.get("tags", []):
+        if not valid_tag_name(item):
+            raise ValueError(
+                f"invalid tag name {item!r}: letters, numbers, colons, dashes and underscores, "
+                "255 at most"
+            )
     return dict(spec)
 
 
@@ -158,7 +165,7 @@ def reset(sim: Simulator, request: Request) -> Response:
         sim.reset(droplets=body.get("droplets") or [], settings=body.get("settings") or {})
     except ValueError as error:
         raise _invalid(error) from None
-    return ok(sim.state())
+    return ok(sim.state(request.base_url))
 
 
 @router.route("GET", "/_sim/settings")
@@ -210,4 +217,4 @@ def clear_requests(sim: Simulator, request: Request) -> Response:
 
 @router.route("GET", "/_sim/state")
 def get_state(sim: Simulator, request: Request) -> Response:
-    return ok(sim.state())
+    return ok(sim.state(request.base_url))

@@ -1,4 +1,4 @@
-"""The /v2 endpoints: 32 operations of the spec subset, each a small function.
+"""The /v2 endpoints: 38 operations of the spec subset, each a small function.
 
 A handler gets the simulator (called under its lock, with the world settled), the request and the
 path parameters; it validates everything first, then changes the world, then renders the answer.
@@ -8,15 +8,26 @@ Creating a volume or a volume snapshot is the exception: those operations declar
 what the API's decoder answers for a value of the wrong JSON type (a float ``size_gigabytes``, for
 one), so there a wrong type is 400 and only a missing or unacceptable value is 422.
 
-Not served: the spec's tags and regions operations, and the volume operations by name
+Tags follow the rules in ``state``. Their one odd answer is the spec's: ``POST /v2/tags`` refuses a
+name with a 400 in the tags service's own shape (``error``, ``messages``, ``root_causes``, no
+``id`` or ``message``). A tagging request (``/v2/tags/{tag}/resources``) is 404 for a tag that
+does not exist, then 400 "param is missing or the value is empty: resources" for ``resources``
+that are missing, empty or malformed (an integer ``resource_id`` too), then 422 for a resource type
+it does not tag or a resource that does not exist. Tag names in paths are case-sensitive and
+percent-decoded (``env%3Aprod``).
+
+Not served: the spec's regions operation, and the volume operations by name
 (``DELETE /v2/volumes?name=...``, ``POST /v2/volumes/actions``).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from . import catalog, errors, render
 from .pagination import paginate
@@ -24,10 +35,14 @@ from .routing import Router
 from .state import (
     DROPLET_ACTION_TYPES,
     IMAGE_ACTION_TYPES,
+    MAX_TAG_LENGTH,
+    TAGGABLE_TYPES,
     VOLUME_ACTION_TYPES,
     Image,
+    Tag,
     Volume,
     VolumeSnapshot,
+    valid_tag_name,
 )
 from .wire import Request, Response, no_content, ok
 
@@ -90,6 +105,15 @@ def _string_list(body: dict, key: str, wrong: Wrong = errors.unprocessable) -> l
     return values
 
 
+def _tags(body: dict, wrong: Wrong = errors.unprocessable) -> list[str]:
+    """The ``tags`` a resource is created with (the API creates those that do not exist yet):
+    ``wrong()`` if they are not a list of strings, 422 if one is not a valid tag name."""
+    tags = _string_list(body, "tags", wrong)
+    if not all(valid_tag_name(tag) for tag in tags):
+        raise errors.unprocessable(errors.INVALID_TAGS)
+    return tags
+
+
 def _query_choice(request: Request, name: str, choices: set[str]) -> str | None:
     value = request.query.get(name)
     if value is not None and value not in choices:
@@ -149,7 +173,7 @@ def create_droplets(sim: Simulator, request: Request) -> Response:
     if size not in catalog.SIZES:
         raise errors.unprocessable("You specified an invalid size for Droplet creation.")
     image = _creation_image(sim, _optional(body, "image", (str, int)))
-    tags = _string_list(body, "tags")
+    tags = _tags(body)
     backups = _optional(body, "backups", bool, False)
     ipv6 = _optional(body, "ipv6", bool, False)
 
@@ -163,7 +187,9 @@ def create_droplets(sim: Simulator, request: Request) -> Response:
             tags=tags,
             backups=backups,
             ipv6=ipv6,
-            create_errors=sim.faults.take_errored(request.method, request.path, "create"),
+            create_errors=sim.faults.take_errored(
+                request.method, request.path, "create", request.bearer_token
+            ),
         )
         for name in names
     ]
@@ -252,7 +278,7 @@ def post_droplet_action(sim: Simulator, request: Request, droplet_id: int) -> Re
     droplet = sim.world.droplet(droplet_id)
     kind, params = _droplet_action_request(_object_body(request))
     sim.world.check_droplet_action(droplet, kind)
-    will_error = sim.faults.take_errored(request.method, request.path, kind)
+    will_error = sim.faults.take_errored(request.method, request.path, kind, request.bearer_token)
     action = sim.world.start_droplet_action(droplet, kind, params, will_error)
     return ok({"action": render.action(action)}, 201)
 
@@ -354,7 +380,7 @@ def create_custom_image(sim: Simulator, request: Request) -> Response:
         region=region,
         distribution=distribution if distribution in _DISTRIBUTIONS else "Unknown",
         description=_optional(body, "description", str, ""),
-        tags=_string_list(body, "tags"),
+        tags=_tags(body),
     )
     return ok({"image": render.image(image)}, 202)
 
@@ -417,9 +443,115 @@ def post_image_action(sim: Simulator, request: Request, image_id: int) -> Respon
         params["region"] = _optional(body, "region", str)
         if params["region"] not in catalog.REGIONS:
             raise errors.unprocessable()
-    will_error = sim.faults.take_errored(request.method, request.path, kind)
+    will_error = sim.faults.take_errored(request.method, request.path, kind, request.bearer_token)
     action = sim.world.start_image_action(image, kind, params, will_error)
     return ok({"action": render.action(action)}, 201)
+
+
+# -- tags ------------------------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/tags")
+def list_tags(sim: Simulator, request: Request) -> Response:
+    """In creation order."""
+    tagged = sim.world.tagged()
+
+    def render_tag(tag: Tag) -> dict:
+        return render.tag(tag.name, tagged[tag.name], request.base_url)
+
+    return _list(request, "tags", list(sim.world.tags.values()), render_tag)
+
+
+@router.route("POST", "/v2/tags")
+def create_tag(sim: Simulator, request: Request) -> Response:
+    """201 with the tag, also when it exists already: in any capitalization, as it is spelled."""
+    try:
+        name = _optional(
+            _object_body(request, errors.bad_request), "name", str, "", errors.bad_request
+        )
+    except errors.ApiError as error:
+        return _tag_refused(error.message)
+    if not valid_tag_name(name):
+        if not name:
+            problem = "must not be empty"
+        elif len(name) > MAX_TAG_LENGTH:
+            problem = f"is longer than {MAX_TAG_LENGTH} characters"
+        else:
+            problem = "contains invalid characters"
+        reason = _quoted(f"tag-name {_quoted(name)} {problem}")
+        return _tag_refused(f"Error validating resource tag: {reason}")
+    return ok({"tag": _render_tag(sim, request, sim.world.add_tag(name))}, 201)
+
+
+def _quoted(text: str) -> str:
+    """``text`` in double quotes, escaped, as Go's ``%q`` shows it."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _tag_refused(message: str) -> Response:
+    """The 400 of ``POST /v2/tags`` (tags_bad_request in the spec): the tags service's own body,
+    with the request id in the ``x-request-id`` header."""
+    body = {
+        "error": message,
+        "messages": None,
+        "root_causes": [f"rpc error: code = InvalidArgument desc = {message}"],
+    }
+    return Response(400, body, {"x-request-id": str(uuid.uuid4())})
+
+
+def _tag(sim: Simulator, tag_id: str) -> Tag:
+    """The tag a path names: percent-decoded, spelled as the tag is (404 otherwise)."""
+    return sim.world.tag(unquote(tag_id))
+
+
+def _render_tag(sim: Simulator, request: Request, tag: Tag) -> dict:
+    return render.tag(tag.name, sim.world.tagged()[tag.name], request.base_url)
+
+
+@router.route("GET", "/v2/tags/{tag_id}")
+def get_tag(sim: Simulator, request: Request, tag_id: str) -> Response:
+    return ok({"tag": _render_tag(sim, request, _tag(sim, tag_id))})
+
+
+@router.route("DELETE", "/v2/tags/{tag_id}")
+def delete_tag(sim: Simulator, request: Request, tag_id: str) -> Response:
+    """Untags every resource that carries the tag, then deletes it."""
+    sim.world.delete_tag(_tag(sim, tag_id))
+    return no_content()
+
+
+@router.route("POST", "/v2/tags/{tag_id}/resources")
+def tag_resources(sim: Simulator, request: Request, tag_id: str) -> Response:
+    tag = _tag(sim, tag_id)
+    sim.world.tag_resources(tag, _tagging_request(request))
+    return no_content()
+
+
+@router.route("DELETE", "/v2/tags/{tag_id}/resources")
+def untag_resources(sim: Simulator, request: Request, tag_id: str) -> Response:
+    tag = _tag(sim, tag_id)
+    sim.world.untag_resources(tag, _tagging_request(request))
+    return no_content()
+
+
+def _tagging_request(request: Request) -> list[tuple[str, str]]:
+    """The ``(resource type, id)`` pairs of a tagging request's ``resources``: 400 if it is
+    missing or empty, or an entry is not ``{"resource_id": "...", "resource_type": "..."}`` with
+    two non-empty strings (the API's answer to an integer id, droplet_kit issue 136); 422 for a
+    type the API does not tag."""
+    body = request.json
+    resources = body.get("resources") if isinstance(body, dict) else None
+    if not isinstance(resources, list) or not resources:
+        raise errors.parameter_missing("resources")
+    for entry in resources:
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(key), str) and entry[key]
+            for key in ("resource_id", "resource_type")
+        ):
+            raise errors.parameter_missing("resources")
+    if any(entry["resource_type"] not in TAGGABLE_TYPES for entry in resources):
+        raise errors.unprocessable(errors.UNTAGGABLE_TYPE)
+    return [(entry["resource_type"], entry["resource_id"]) for entry in resources]
 
 
 # -- volumes ---------------------------------------------------------------------------------
@@ -444,7 +576,7 @@ def create_volume(sim: Simulator, request: Request) -> Response:
     given = {key: _optional(body, key, str, "", errors.bad_request) for key in texts}
     size = _optional(body, "size_gigabytes", int, None, errors.bad_request)
     snapshot_id = _optional(body, "snapshot_id", str, None, errors.bad_request)
-    tags = _string_list(body, "tags", errors.bad_request)
+    tags = _tags(body, errors.bad_request)
     if not all(key in body for key in ("name", "size_gigabytes", "region")):
         raise errors.unprocessable()
     snapshot = None if snapshot_id is None else sim.world.volume_snapshot(snapshot_id)
@@ -490,7 +622,7 @@ def create_volume_snapshot(sim: Simulator, request: Request, volume_id: str) -> 
     volume = sim.world.volume(volume_id)
     body = _object_body(request, errors.bad_request)
     name = _optional(body, "name", str, "", errors.bad_request)
-    tags = _string_list(body, "tags", errors.bad_request)
+    tags = _tags(body, errors.bad_request)
     if not name:
         raise errors.unprocessable()
     return ok({"snapshot": render.snapshot(sim.world.add_volume_snapshot(volume, name, tags))}, 201)
@@ -512,7 +644,7 @@ def post_volume_action(sim: Simulator, request: Request, volume_id: str) -> Resp
     kind, droplet_id = _volume_action_request(_object_body(request), volume)
     droplet = sim.world.droplet(droplet_id)
     sim.world.check_volume_action(volume, kind, droplet)
-    will_error = sim.faults.take_errored(request.method, request.path, kind)
+    will_error = sim.faults.take_errored(request.method, request.path, kind, request.bearer_token)
     action = sim.world.start_volume_action(volume, kind, droplet, will_error)
     return ok({"action": render.action(action)}, 202)
 

@@ -12,6 +12,7 @@ exactly one finds it unlocked. Only an injected delay sleeps, and it sleeps outs
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import traceback
@@ -58,18 +59,20 @@ class Simulator:
         self.limiter = RateLimiter(clock)
         self.log = RequestLog()
 
-    def state(self) -> dict[str, Any]:
-        """Droplets, Actions (newest first) and volumes as the API lists them, and Droplet
+    def state(self, base_url: str = "") -> dict[str, Any]:
+        """Droplets, Actions (newest first), volumes and tags as the API lists them, and Droplet
         snapshots (``snapshots``) and volume snapshots (``volume_snapshots``) as /v2/snapshots
-        shows them."""
+        shows them; ``base_url`` starts the tags' URIs."""
         world = self.world
         droplets = sorted(world.droplets.values(), key=lambda d: d.id)
+        tagged = world.tagged()
         return {
             "droplets": [render.droplet(d) for d in droplets],
             "actions": [render.action(a) for a in reversed(world.actions)],
             "snapshots": [render.snapshot(s) for s in world.snapshots()],
             "volumes": [render.volume(v) for v in world.volumes.values()],
             "volume_snapshots": [render.snapshot(s) for s in world.volume_snapshots.values()],
+            "tags": [render.tag(t.name, tagged[t.name], base_url) for t in world.tags.values()],
         }
 
     # -- the pipeline ---------------------------------------------------------------------------
@@ -82,21 +85,30 @@ class Simulator:
                 return self._dispatch(admin.router, request)
         with self.lock:
             generation = self.generation
-            fired = self.faults.take(request.method, request.path, request.action_type)
-        delay = sum(rule.delay for rule in fired if rule.kind == "delay")
-        if delay:
-            time.sleep(delay)
+            fired = self.faults.take(
+                request.method, request.path, request.action_type, request.bearer_token
+            )
+        delays = dict.fromkeys(("before", "after"), 0.0)
+        for rule in fired:
+            if rule.kind == "delay":
+                delays[rule.phase] += rule.delay
+        if delays["before"]:
+            time.sleep(delays["before"])
         failure = next((rule for rule in fired if rule.kind in ("status", "drop")), None)
         with self.lock:
             if self.generation != generation:
                 # Reset while this request was delayed: the world it was sent to is gone, and
                 # it must not leak into the next test. Answer as a lost connection would.
                 return Response(0, drop=True)
+            if any(rule.kind == "busy" for rule in fired):
+                self._another_client_acts(request.path)
             if failure is None or failure.phase == "after":
                 response = self._answer(request)
             if failure is not None:  # with phase "after", the request took effect first
                 response = self._fault_response(failure, request)
             self.log.record(request, response, (time.perf_counter() - started) * 1000)
+        if delays["after"]:  # it has taken effect; its answer is late
+            time.sleep(delays["after"])
         return response
 
     def _answer(self, request: Request) -> Response:
@@ -119,6 +131,15 @@ class Simulator:
     def _authorized(self, token: str | None) -> bool:
         allowed = self.world.settings.tokens
         return token is not None and (not allowed or token in allowed)
+
+    def _another_client_acts(self, path: str) -> None:
+        """Another client starts an Action on the Droplet of ``path``, if it can (a ``busy``
+        rule)."""
+        found = re.match(r"/v2/droplets/(\d+)", path)
+        droplet = self.world.droplets.get(int(found[1])) if found else None
+        if droplet is not None and droplet.pending is None:
+            self.world.settle()
+            self.world.start_droplet_action(droplet, "password_reset", {})
 
     def _fault_response(self, rule: FaultRule, request: Request) -> Response:
         if rule.kind == "drop":

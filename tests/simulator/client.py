@@ -76,8 +76,8 @@ class SimClient:
         self._call("DELETE", "/requests")
 
     def state(self) -> dict:
-        """``{"droplets", "actions", "snapshots", "volumes", "volume_snapshots"}``, each a list
-        as the API shows them (``snapshots`` are the Droplet snapshots)."""
+        """``{"droplets", "actions", "snapshots", "volumes", "volume_snapshots", "tags"}``, each a
+        list as the API shows them (``snapshots`` are the Droplet snapshots)."""
         return self._call("GET", "/state")
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:

@@ -23,6 +23,12 @@ def bad_request(message: str = "error parsing request body") -> ApiError:
     return ApiError(400, "bad_request", message)
 
 
+def parameter_missing(name: str) -> ApiError:
+    """The 400 for a required body parameter that is missing or empty, as the API words it
+    (droplet_kit issue 136, for a tagging request whose ``resources`` it could not read)."""
+    return ApiError(400, "parameter_missing", f"param is missing or the value is empty: {name}")
+
+
 def unauthorized() -> ApiError:
     return ApiError(401, "unauthorized", "Unable to authenticate you.")
 
@@ -88,3 +94,12 @@ INVALID_VOLUME_NAME = (
     "failed to create volume: invalid volume name. names must be lowercase and alphanumeric"
 )
 VOLUME_SNAPSHOT_LIMIT = "failed to create snapshot: a volume can have at most 25 snapshots"
+
+# Tags. The 422 for a Droplet created with a tag name the API refuses is its own (kubicorn #458);
+# the tagging request's 422s are the simulator's, in the same style.
+INVALID_TAGS = "There was an error while trying to create your tags. Please try again."
+UNTAGGABLE_TYPE = "resource_type must be one of droplet, image, volume, volume_snapshot or database"
+
+
+def resource_not_found(kind: str, resource_id: str) -> str:
+    return f"The {kind} {resource_id!r} could not be found."

@@ -4,6 +4,10 @@ Snapshots have three faces: in /v2/droplets/{id}/snapshots the id is an integer 
 ``type``; in /v2/snapshots the id is a string and there are ``resource_id``, ``resource_type`` and
 ``tags`` instead; in /v2/images they are full image objects. Volume snapshots have only the
 /v2/snapshots face, which /v2/volumes/... shows too.
+
+A tag shows how many resources carry it, in all and per type, each count with the URI of the
+resource tagged last (``last_tagged_uri``, left out while there is none, as in the spec's example
+of a new tag). The spec's schema spells one key ``imgages``; its examples, and the API, ``images``.
 """
 
 from __future__ import annotations
@@ -162,3 +166,31 @@ def volume(v: Volume) -> dict:
         "filesystem_label": v.filesystem_label,
         "tags": list(v.tags),
     }
+
+
+# Resource type -> its key in a tag's ``resources`` and the path of its URI (a volume snapshot's
+# is under /v2/snapshots, as in the spec's example).
+_TAGGED = {
+    "droplet": ("droplets", "/v2/droplets/"),
+    "image": ("images", "/v2/images/"),
+    "volume": ("volumes", "/v2/volumes/"),
+    "volume_snapshot": ("volume_snapshots", "/v2/snapshots/"),
+    "database": ("databases", "/v2/databases/"),
+}
+
+
+def tag(name: str, tagged: list[tuple[int, str, str]], base_url: str) -> dict:
+    """A tag, given what carries it as ``(tagging order, resource type, id)`` (see
+    :meth:`World.tagged`); ``base_url`` starts the URIs."""
+
+    def statistics(entries: list[tuple[int, str, str]]) -> dict:
+        found: dict = {"count": len(entries)}
+        if entries:
+            _order, kind, resource_id = max(entries)
+            found["last_tagged_uri"] = f"{base_url}{_TAGGED[kind][1]}{resource_id}"
+        return found
+
+    resources = statistics(tagged)
+    for kind, (key, _path) in _TAGGED.items():
+        resources[key] = statistics([entry for entry in tagged if entry[1] == kind])
+    return {"name": name, "resources": resources}

@@ -1,7 +1,7 @@
 """The account's state and DigitalOcean's rules for changing it.
 
 :class:`World` holds the Droplets, the Actions, the user's images (snapshots and custom images), the
-block storage volumes and their snapshots.
+block storage volumes and their snapshots, and the tags.
 It is not thread-safe: the application calls it under its one lock.
 
 Time. Every Action gets a deadline when it starts (its duration times ``time_scale``) and ends when
@@ -46,6 +46,21 @@ Volumes follow the same pattern:
 * A volume snapshot is taken at once (no Action), at most 25 per volume (422), names unique per
   volume (409). Volume snapshots outlive their volume. Volume and volume snapshot ids are UUIDs
   from the world's own seeded generator, so a reset hands out the same ids again.
+
+Tags:
+
+* A tag exists on its own, with or without resources: created by ``POST /v2/tags``, or by the
+  ``tags`` a Droplet, image, volume or volume snapshot is created with (as the API creates them),
+  and gone only when deleted, which untags everything that carried it. Deleting a resource leaves
+  its tags.
+* Names are case-insensitive but case-stable: the capitalization a tag is first created with is
+  its name for good. Creating ``web`` when ``WEB`` exists gives ``WEB``, and so does creating a
+  Droplet tagged ``web`` (doctl issue 333), but a URL must spell the tag ``WEB`` (404 otherwise),
+  as the spec says.
+* Which resources carry a tag is their own ``tags`` list; the tag only remembers when each was
+  tagged, for its ``last_tagged_uri``. Tagging what is tagged already, or untagging what is not,
+  changes nothing. A tagging request names every resource it changes; one that does not exist
+  (422) refuses the whole request.
 """
 
 from __future__ import annotations
@@ -73,6 +88,18 @@ MAX_VOLUME_GIGABYTES = 16 * 1024
 MAX_VOLUMES_PER_DROPLET = 15
 MAX_SNAPSHOTS_PER_VOLUME = 25
 _FILESYSTEM_LABEL_LIMITS = {"ext4": 16, "xfs": 12}
+
+# Tag names (tags.name in the spec): letters, digits, colons, dashes and underscores, 255 at most.
+_TAG_NAME = re.compile(r"[a-zA-Z0-9_:-]+")
+MAX_TAG_LENGTH = 255
+# The resource types a tagging request may name (tags_assign_resources in the spec). Database
+# clusters are not simulated: there is never one to tag.
+TAGGABLE_TYPES = ("droplet", "image", "volume", "volume_snapshot", "database")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def valid_tag_name(name: str) -> bool:
+    return len(name) <= MAX_TAG_LENGTH and _TAG_NAME.fullmatch(name) is not None
 
 
 @dataclass(eq=False)
@@ -157,6 +184,18 @@ class VolumeSnapshot:
     tags: list[str]
 
 
+@dataclass(eq=False)
+class Tag:
+    """A tag, ``name`` in its canonical capitalization. ``tagged_at`` orders the taggings of the
+    resources that carry it, by ``(resource type, id as a string)``."""
+
+    name: str
+    tagged_at: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+Taggable = Droplet | Image | Volume | VolumeSnapshot
+
+
 class World:
     """Everything the API can see, plus the clock that moves it on."""
 
@@ -168,6 +207,8 @@ class World:
         self.images: dict[int, Image] = {}
         self.volumes: dict[str, Volume] = {}  # in creation order, as the API lists them
         self.volume_snapshots: dict[str, VolumeSnapshot] = {}
+        self.tags: dict[str, Tag] = {}  # by lowercased name, in creation order
+        self._taggings = itertools.count(1)
         self._actions_by_id: dict[int, Action] = {}
         self._due: list[tuple[float, int, Callable[[], None]]] = []
         self._sequence = itertools.count()
@@ -234,7 +275,7 @@ class World:
             size=size,
             image=image or catalog.public_image(catalog.DEFAULT_IMAGE),
             status=status,
-            tags=list(tags),
+            tags=self._adopt_tags("droplet", droplet_id, tags),
             created_at=now,
             backups=backups,
             backups_since=now if backups else None,
@@ -316,9 +357,10 @@ class World:
             size_gigabytes=round(
                 catalog.SIZES[droplet.size]["disk"] * 0.06 + droplet.id % 97 / 100, 2
             ),
-            tags=list(droplet.tags),
+            tags=[],
             droplet_id=droplet.id,
         )
+        image.tags = self._adopt_tags("image", image.id, droplet.tags)
         self.images[image.id] = image
         droplet.snapshot_ids.append(image.id)
         return image
@@ -336,10 +378,11 @@ class World:
             created_at=self.clock.wall(self.clock.now()),
             min_disk_size=0,
             size_gigabytes=0.0,
-            tags=tags,
+            tags=[],
             status="NEW",
             description=description,
         )
+        image.tags = self._adopt_tags("image", image.id, tags)
         self.images[image.id] = image
 
         def imported() -> None:
@@ -406,14 +449,15 @@ class World:
             raise errors.unprocessable(
                 f"failed to create volume: the snapshot is not available in {region}"
             )
+        volume_id = self._take_uuid()
         volume = Volume(
-            id=self._take_uuid(),
+            id=volume_id,
             name=name,
             region=region,
             size_gigabytes=size_gigabytes,
             description=description,
             created_at=self.clock.wall(self.clock.now()),
-            tags=list(tags),
+            tags=self._adopt_tags("volume", volume_id, tags),
             filesystem_type=filesystem_type,
             filesystem_label=filesystem_label,
         )
@@ -542,15 +586,16 @@ class World:
             raise errors.conflict(
                 f"failed to create snapshot: the volume already has a snapshot named {name}"
             )
+        snapshot_id = self._take_uuid()
         snapshot = VolumeSnapshot(
-            id=self._take_uuid(),
+            id=snapshot_id,
             name=name,
             volume_id=volume.id,
             regions=[volume.region],
             created_at=self.clock.wall(self.clock.now()) if created_at is None else created_at,
             min_disk_size=volume.size_gigabytes,
             size_gigabytes=round(volume.size_gigabytes * (5 + len(taken) % 10) / 100, 2),
-            tags=list(tags),
+            tags=self._adopt_tags("volume_snapshot", snapshot_id, tags),
         )
         self.volume_snapshots[snapshot.id] = snapshot
         return snapshot
@@ -561,6 +606,87 @@ class World:
     def _take_uuid(self) -> str:
         """A version-4 UUID from the world's seeded generator: each reset repeats the sequence."""
         return str(uuid.UUID(int=self._uuids.getrandbits(128), version=4))
+
+    # -- tags ---------------------------------------------------------------------------------
+
+    def tag(self, name: str) -> Tag:
+        """The tag spelled exactly ``name``: a URL must use its canonical capitalization (404)."""
+        found = self.tags.get(name.lower())
+        if found is None or found.name != name:
+            raise errors.not_found()
+        return found
+
+    def add_tag(self, name: str) -> Tag:
+        """The tag called ``name`` in any capitalization, created as ``name`` if there is none."""
+        if name.lower() not in self.tags:
+            self.tags[name.lower()] = Tag(name)
+        return self.tags[name.lower()]
+
+    def delete_tag(self, tag: Tag) -> None:
+        """Remove the tag from every resource that carries it, then the tag itself."""
+        for _kind, resource in self._taggables():
+            if tag.name in resource.tags:
+                resource.tags.remove(tag.name)
+        del self.tags[tag.name.lower()]
+
+    def tag_resources(self, tag: Tag, resources: Iterable[tuple[str, str]]) -> None:
+        """Tag each ``(resource type, id)`` not tagged yet, or refuse them all (422) if one of
+        them does not exist."""
+        for kind, resource in [(kind, self._taggable(kind, rid)) for kind, rid in resources]:
+            if tag.name not in resource.tags:
+                resource.tags.append(tag.name)
+                tag.tagged_at[kind, str(resource.id)] = next(self._taggings)
+
+    def untag_resources(self, tag: Tag, resources: Iterable[tuple[str, str]]) -> None:
+        """Untag each ``(resource type, id)`` that carries the tag, or refuse them all (422) if one
+        of them does not exist."""
+        for kind, resource in [(kind, self._taggable(kind, rid)) for kind, rid in resources]:
+            if tag.name in resource.tags:
+                resource.tags.remove(tag.name)
+            tag.tagged_at.pop((kind, str(resource.id)), None)
+
+    def tagged(self) -> dict[str, list[tuple[int, str, str]]]:
+        """For each tag (by canonical name) the resources that carry it, as ``(tagging order,
+        resource type, id)``."""
+        found: dict[str, list[tuple[int, str, str]]] = {t.name: [] for t in self.tags.values()}
+        for kind, resource in self._taggables():
+            for name in resource.tags:
+                tag = self.tags[name.lower()]
+                found[name].append(
+                    (tag.tagged_at.get((kind, str(resource.id)), 0), kind, str(resource.id))
+                )
+        return found
+
+    def _taggable(self, kind: str, resource_id: str) -> Taggable:
+        """The resource a tagging request names: 422 if there is none (a public image is not the
+        account's to tag, and there are no Database clusters)."""
+        found: Taggable | None = None
+        if kind in ("droplet", "image") and _DIGITS.fullmatch(resource_id):
+            found = (self.droplets if kind == "droplet" else self.images).get(int(resource_id))
+        elif kind == "volume":
+            found = self.volumes.get(resource_id)
+        elif kind == "volume_snapshot":
+            found = self.volume_snapshots.get(resource_id)
+        if found is None:
+            raise errors.unprocessable(errors.resource_not_found(kind, resource_id))
+        return found
+
+    def _taggables(self) -> Iterable[tuple[str, Taggable]]:
+        yield from (("droplet", d) for d in sorted(self.droplets.values(), key=lambda d: d.id))
+        yield from (("image", i) for i in self.images.values())
+        yield from (("volume", v) for v in self.volumes.values())
+        yield from (("volume_snapshot", s) for s in self.volume_snapshots.values())
+
+    def _adopt_tags(self, kind: str, resource_id: int | str, names: Iterable[str]) -> list[str]:
+        """The canonical names of the tags a new resource is created with, without duplicates,
+        creating the tags that do not exist yet, as the API does."""
+        adopted: list[str] = []
+        for name in names:
+            tag = self.add_tag(name)
+            if tag.name not in adopted:
+                adopted.append(tag.name)
+                tag.tagged_at[kind, str(resource_id)] = next(self._taggings)
+        return adopted
 
     # -- Actions ------------------------------------------------------------------------------
 

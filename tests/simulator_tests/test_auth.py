@@ -38,5 +38,5 @@ def test_configured_tokens_are_the_only_ones_accepted(sim):
 
 
 def test_admin_api_needs_no_token(sim):
-    empty = ("droplets", "actions", "snapshots", "volumes", "volume_snapshots")
+    empty = ("droplets", "actions", "snapshots", "volumes", "volume_snapshots", "tags")
     assert sim.state() == {key: [] for key in empty}

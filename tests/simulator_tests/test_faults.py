@@ -1,4 +1,5 @@
-"""Injected faults: status, delay, drop and errored rules, with count, probability and phase."""
+"""Injected faults: status, delay, drop, errored and busy rules, with count, probability, phase,
+token and after."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 import requests
 
 from tests.simulator.client import SimError
-from tests.support.simapi import Api
+from tests.support.simapi import Api, wait_for
 
 
 def test_status_fault_answers_with_the_api_error_body(sim, api: Api):
@@ -147,6 +148,47 @@ def test_probability_zero_never_fires(sim, api: Api):
     assert all(api.get("/account").status_code == 200 for _request in range(10))
 
 
+def test_fault_matches_one_token_only(sim, api: Api):
+    other = Api(sim.url, token="dop_v1_another_client")
+    sim.faults({"kind": "status", "status": 503, "token": "dop_v1_another_client"})
+    assert api.get("/account").status_code == 200
+    assert other.get("/account").status_code == 503
+
+
+def test_fault_with_after_fires_only_once_that_request_came(sim, api: Api, droplet_id):
+    sim.faults(
+        {
+            "kind": "status",
+            "status": 401,
+            "method": "GET",
+            "after": {"method": "POST", "action_type": "shutdown"},
+        }
+    )
+    assert api.get(f"/droplets/{droplet_id}").status_code == 200
+    assert api.act(droplet_id, "shutdown").status_code == 201  # the trigger itself passes
+    assert api.get(f"/droplets/{droplet_id}").status_code == 401
+
+
+def test_delay_after_phase_applies_the_request_then_holds_the_answer(sim, api: Api, droplet_id):
+    sim.faults({"kind": "delay", "delay": 1.0, "phase": "after", "method": "POST", "count": 1})
+    outcome = []
+    late = threading.Thread(target=lambda: outcome.append(api.act(droplet_id, "power_off")))
+    late.start()
+    wait_for(lambda: sim.state()["actions"])  # it took effect while its answer is held back
+    assert outcome == []
+    late.join()
+    assert outcome[0].status_code == 201
+
+
+def test_busy_fault_is_another_client_starting_an_action_first(sim, api: Api, droplet_id):
+    sim.faults({"kind": "busy", "method": "POST", "action_type": "snapshot", "count": 1})
+    refused = api.act(droplet_id, "snapshot", name="nightly")
+    assert refused.status_code == 422
+    assert refused.json()["message"] == "Droplet already has a pending event."
+    (other,) = sim.state()["actions"]
+    assert (other["type"], other["status"]) == ("password_reset", "in-progress")
+
+
 def test_clear_faults(sim, api: Api):
     sim.faults({"kind": "status"}, {"kind": "delay", "delay": 1})
     assert len(sim.faults()) == 2
@@ -167,6 +209,8 @@ def test_clear_faults(sim, api: Api):
         ({"kind": "drop", "probability": 2}, "probability must be between 0 and 1"),
         ({"kind": "drop", "phase": "during"}, "phase must be one of"),
         ({"kind": "drop", "color": "red"}, "unknown fault rule keys: color"),
+        ({"kind": "drop", "after": {"colour": "red"}}, "after must be an object with"),
+        ({"kind": "drop", "token": 5}, "token must be a string"),
     ],
 )
 def test_invalid_fault_rules_are_refused(sim, rule, message):

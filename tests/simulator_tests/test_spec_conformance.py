@@ -19,11 +19,8 @@ from tests.support.simapi import Api
 
 SPEC = Path(__file__).resolve().parents[1] / "simulator" / "do-droplet-actions.openapi.yaml"
 METHODS = ("get", "post", "put", "delete")
-# Operations of the subset the simulator does not serve: tags, regions, volumes by name.
-UNSERVED = {
-    "tags_list", "tags_create", "tags_get", "tags_delete", "tags_assign_resources",
-    "tags_unassign_resources", "regions_list", "volumes_delete_byName", "volumeActions_post",
-}  # fmt: skip
+# Operations of the subset the simulator does not serve: regions, volumes by name.
+UNSERVED = {"regions_list", "volumes_delete_byName", "volumeActions_post"}
 UNKNOWN_UUID = "fbe805e8-866b-11e6-96bf-000f53315a41"
 
 
@@ -145,6 +142,9 @@ def test_every_response_of_every_operation_validates(sim, spec):
     api.delete("/droplets", params={"tag_name": "bulk"})
     api.delete("/droplets")  # 400
 
+    # Tags
+    check_tag_operations(api, web1)
+
     # Volumes, their snapshots and their actions
     check_volume_operations(api, web1)
 
@@ -158,9 +158,37 @@ def test_every_response_of_every_operation_validates(sim, spec):
 
     covered = {operation for operation, _status in api.seen}
     assert covered == set(operations(spec).values()) - UNSERVED
-    assert len(covered) == 32
+    assert len(covered) == 38
     statuses = {status for _operation, status in api.seen}
     assert statuses == {200, 201, 202, 204, 400, 401, 403, 404, 409, 422, 429, 500}
+
+
+def check_tag_operations(api: ValidatingApi, droplet_id: int) -> None:
+    """Every tag operation, successes and errors, with a Droplet to tag."""
+    api.get("/tags")
+    api.get("/tags", params={"per_page": 1, "page": 2})
+    api.post("/tags", {"name": "env:prod"})
+    api.post("/tags", {"name": "ENV:prod"})  # 201, the existing tag
+    api.post("/tags", {"name": "not valid!"})  # 400, the tags service's own body
+    api.post("/tags", {"name": "x" * 256})  # 400
+    api.get("/tags/env:prod")
+    api.get("/tags/ENV:prod")  # 404
+    droplet = {"resources": [{"resource_id": str(droplet_id), "resource_type": "droplet"}]}
+    nowhere = {"resources": [{"resource_id": "1", "resource_type": "droplet"}]}
+    api.post("/tags/env:prod/resources", droplet)
+    api.post("/tags/missing/resources", droplet)  # 404
+    api.post("/tags/env:prod/resources", {"resources": []})  # 400
+    api.post("/tags/env:prod/resources", nowhere)  # 422
+    api.get("/tags/env:prod")  # with its Droplet
+    api.get(f"/droplets/{droplet_id}")  # with the tag
+    api.delete("/tags/env:prod/resources", json=droplet)
+    api.delete("/tags/missing/resources", json=droplet)  # 404
+    api.delete("/tags/env:prod/resources", json={})  # 400
+    api.delete("/tags/env:prod/resources", json=nowhere)  # 422
+    api.post("/tags/env:prod/resources", droplet)
+    api.delete("/tags/env:prod")  # untags the Droplet
+    api.delete("/tags/env:prod")  # 404
+    api.get("/tags", headers={"Authorization": None})  # 401
 
 
 def check_volume_operations(api: ValidatingApi, droplet_id: int) -> None:
