@@ -124,7 +124,8 @@ import json
 import re
 from fnmatch import fnmatchcase
 
-from ansible.errors import AnsibleError
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
@@ -132,6 +133,10 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     DEFAULT_API_URL,
     Client,
     DigitalOceanError,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
+    CONTROL_CHARACTER,
+    NAME_LIMIT,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
     FACTS,
@@ -168,9 +173,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
 
         token = self._token()
+        self._check_options(config, token)
+        wanted = self._filter()
         cache_key = self._cache_key(path, token)
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache
@@ -186,10 +193,44 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if update_cache:
             self._cache[cache_key] = droplets
 
-        wanted = self._filter()
         self._populate([droplet for droplet in droplets if wanted(droplet)])
 
     # -- reading the Droplets --------------------------------------------------------------------
+
+    def _check_options(self, config: dict, token: str | None) -> None:
+        """Refuse, before any request, what no option may be (as the modules do): a boolean that
+        is not one (Ansible would take it as false), a string with a line break or another control
+        character, a blank token or tag, a tag longer than DigitalOcean allows, an empty name
+        pattern, a timeout that is not positive. The message never shows the token."""
+        for name in ("validate_certs", "shared_cache"):
+            try:
+                boolean(config.get(name, True), strict=True)
+            except TypeError:
+                self._refuse(f"{name} must be a boolean, got {config[name]!r}")
+        tag = self.get_option("tag_name")
+        strings = {
+            "api_token": token,
+            "api_url": self.get_option("api_url"),
+            "tag_name": tag,
+            "name_pattern": "".join(self.get_option("name_pattern")),
+        }
+        for name, value in strings.items():
+            if value is not None and CONTROL_CHARACTER.search(value):
+                self._refuse(f"{name} must be one line, without line breaks or control characters")
+        for name, value in (("api_token", token), ("tag_name", tag)):
+            if value is not None and not value.strip():
+                self._refuse(f"{name} must not be empty")
+        if tag is not None and len(tag) > NAME_LIMIT:
+            self._refuse(
+                f"tag_name is {len(tag)} characters long; DigitalOcean allows at most {NAME_LIMIT}"
+            )
+        if any(not pattern.strip() for pattern in self.get_option("name_pattern")):
+            self._refuse("name_pattern must not hold an empty pattern")
+        if self.get_option("timeout") < 1:
+            self._refuse(f"timeout must be a positive integer, got {self.get_option('timeout')}")
+
+    def _refuse(self, message: str) -> None:
+        raise AnsibleParserError(f"{self.NAME}: {message}")
 
     def _token(self) -> str | None:
         token = self.get_option("api_token")
@@ -200,18 +241,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _cache_key(self, path: str, token: str | None) -> str:
         """The path's usual key plus what the list depends on; the token only as a digest."""
         scope = {
-            "api_url": self.get_option("api_url") or DEFAULT_API_URL,
+            "api_url": self._api_url(),
             "tag_name": self.get_option("tag_name"),
             "token_sha256": hashlib.sha256((token or "").encode()).hexdigest(),
         }
         digest = hashlib.sha256(json.dumps(scope, sort_keys=True).encode()).hexdigest()[:16]
         return f"{self.get_cache_key(path)}_{digest}"
 
+    def _api_url(self) -> str:
+        """The API URL as set: an empty one is refused by the client, not replaced."""
+        api_url = self.get_option("api_url")
+        return DEFAULT_API_URL if api_url is None else api_url
+
     def _list_droplets(self, token: str | None) -> list[dict]:
         try:
             client = Client(
                 token=token,
-                api_url=self.get_option("api_url") or DEFAULT_API_URL,
+                api_url=self._api_url(),
                 timeout=self.get_option("timeout"),
                 validate_certs=self.get_option("validate_certs"),
             )

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
     APIError,
@@ -31,6 +31,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._watch impor
 )
 
 IN_PROGRESS, COMPLETED, ERRORED = "in-progress", "completed", "errored"
+STATUSES = (IN_PROGRESS, COMPLETED, ERRORED)
 # After a POST that may or may not have reached the API, an Action of the same type that started
 # this many seconds before the POST (by the server's clock, which has a 1 s resolution) is ours.
 CLOCK_SLACK = 2.0
@@ -61,12 +62,31 @@ def parse_time(value: str | None) -> float | None:
         return None
 
 
+def checked_action(action: Any, method: str, path: str) -> dict:
+    """``action``, from the API's answer to ``method path``, if it is an Action; else an
+    :class:`APIError` that says what it lacks (an Action without a status is never taken as done).
+    """
+    if not isinstance(action, dict):
+        problem = "no Action"
+    else:
+        lacking = [
+            key
+            for key in ("id", "status", "type")
+            if action.get(key) in (None, "") or (key == "status" and action[key] not in STATUSES)
+        ]
+        if not lacking:
+            return action
+        problem = f"an Action without a valid {', '.join(lacking)}"
+    raise APIError(method, path, None, None, f"the answer holds {problem}", transient=False)
+
+
 def get_action(client: Client, action_id: int, droplet_id: int | None = None) -> dict:
     """One Action by id (through its Droplet's path when ``droplet_id`` is given)."""
     path = f"/actions/{action_id}"
     if droplet_id is not None:
         path = f"/droplets/{droplet_id}{path}"
-    return client.get(path)["action"]
+    answer = client.get(path)
+    return checked_action(answer.get("action") if isinstance(answer, dict) else None, "GET", path)
 
 
 def list_actions(client: Client, limit: int | None = None) -> Iterator[dict]:
@@ -277,6 +297,9 @@ class ActionRunner:
         target (:meth:`look`)."""
         try:
             return self.client.post(target.actions_path, body)["action"]
+        except APIError as error:
+            error.label(body["type"])
+            raise
         finally:
             if self.watch is not None:
                 self._acted[str(target)] = self.watch.now()

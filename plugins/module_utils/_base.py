@@ -4,7 +4,14 @@
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+import re
+
+from ansible.module_utils.basic import (
+    AnsibleModule,
+    _load_params,
+    env_fallback,
+    missing_required_lib,
+)
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
     ActionRunner,
@@ -21,6 +28,12 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._pacing import shared_budget
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._watch import SharedWatch
+
+# What no option value may hold: a line break, a tab or another control character (a value read
+# from a file with its newline, say), which also never reaches an HTTP header or a query.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+# DigitalOcean's limit on the names of Droplets and tags.
+NAME_LIMIT = 255
 
 
 def connection_argument_spec() -> dict:
@@ -66,6 +79,8 @@ class DigitalOceanModule:
 
     argument_spec: dict = {}
     module_options: dict = {}
+    # The options that hold the name of a Droplet or a tag (at most NAME_LIMIT characters).
+    api_names: tuple = ("droplet_name", "tag_name")
 
     def __init__(self, module: AnsibleModule):
         self.module = module
@@ -127,6 +142,37 @@ class DigitalOceanModule:
             if self.params[name] < 0:
                 self.fail(f"{name} must be 0 or more, got {self.params[name]}")
 
+    def check_options(self, spec: dict) -> None:
+        """Fail on what no option of ``spec`` may be: a list or a dict where a string is due (which
+        Ansible would quietly turn into a string such as ``"['web-1']"``), a string with a line
+        break or another control character, an API name longer than DigitalOcean allows, a blank
+        token, a timeout that is not positive. The message never shows the value."""
+        given = _load_params()
+        for name, option in spec.items():
+            value = self.params[name]
+            if value is None:
+                continue
+            raw = next((given[k] for k in (name, *option.get("aliases", ())) if k in given), None)
+            if option.get("type", "str") == "str":
+                strings = [value]
+                if isinstance(raw, (list, dict)):
+                    self.fail(f"{name} must be a string, got a {type(raw).__name__}")
+            elif option.get("elements") == "str":
+                strings = value
+                if any(isinstance(item, (list, dict)) for item in raw or ()):
+                    self.fail(f"{name} must be a list of strings")
+            else:
+                continue
+            if any(CONTROL_CHARACTER.search(item) for item in strings):
+                self.fail(f"{name} must be one line, without line breaks or control characters")
+            if name in self.api_names and len(value) > NAME_LIMIT:
+                self.fail(
+                    f"{name} is {len(value)} characters long; DigitalOcean allows at most "
+                    f"{NAME_LIMIT}"
+                )
+        self.check_not_blank("api_token")
+        self.check_positive("timeout")
+
     def check_wait_options(self) -> None:
         """Fail unless ``wait_timeout`` is 0 or more and ``poll_interval``, when set, above 0."""
         if "wait_timeout" not in self.params:
@@ -149,6 +195,7 @@ class DigitalOceanModule:
         instance = None
         try:
             instance = cls(module)
+            instance.check_options(spec)
             instance.check_wait_options()
             result = instance.run()
         except DigitalOceanError as error:

@@ -185,6 +185,7 @@ failure:
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
     ActionFailed,
+    checked_action,
     get_action,
     list_actions,
 )
@@ -234,6 +235,7 @@ class ActionInfo(DigitalOceanModule):
 
     def _check_input(self) -> None:
         self.check_positive("id", "droplet_id", "resource_id")
+        self.check_not_blank("type", "resource_type")
         if self.params["limit"] < 0:
             self.fail(f"limit must be 0 (no limit) or more, got {self.params['limit']}")
 
@@ -249,8 +251,11 @@ class ActionInfo(DigitalOceanModule):
     def _many(self) -> list:
         limit = self.params["limit"] or None
         if self.params["droplet_id"] is None:
-            return list(list_actions(self.client, limit))
-        return list(DropletTarget(self.client, self.params["droplet_id"]).actions(limit))
+            path, actions = "/actions", list_actions(self.client, limit)
+        else:
+            target = DropletTarget(self.client, self.params["droplet_id"])
+            path, actions = target.actions_path, target.actions(limit)
+        return [checked_action(action, "GET", path) for action in actions]
 
     def _wanted(self, action: dict) -> bool:
         return all(

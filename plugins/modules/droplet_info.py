@@ -129,6 +129,7 @@ class DropletInfo(DigitalOceanModule):
         "supports_check_mode": True,
         "mutually_exclusive": [("id", "name", "tag_name")],
     }
+    api_names = ("name", "tag_name")
 
     def run(self) -> dict:
         self.check_positive("id")

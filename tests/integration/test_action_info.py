@@ -190,19 +190,6 @@ def test_a_refused_token_fails_in_one_line_and_never_shows_the_token(
     assert TOKEN not in json.dumps(run.records)
 
 
-def test_bad_input_fails_before_any_request(sim, ansible_playbook, history):
-    run = ansible_playbook(play(sim.url, id=0), env=UNUSED_URL)
-    assert run.rc == 2
-    assert run.result("Read")["msg"] == "id must be a positive integer, got 0"
-    assert sim.requests() == []
-
-
-def test_wait_without_id_is_refused(sim, ansible_playbook, history):
-    run = ansible_playbook(play(sim.url, wait=True), env=UNUSED_URL)
-    assert run.rc == 2
-    assert run.result("Read")["msg"] == "wait is True but all of the following are missing: id"
-
-
 def test_check_mode_reads_the_same(sim, ansible_playbook, history):
     run = ansible_playbook(play(sim.url, id=history["actions"][0]), "--check", env=UNUSED_URL)
     assert run.rc == 0, run.output
