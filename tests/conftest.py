@@ -12,9 +12,12 @@ an empty request log, default settings at that time scale. ``sim`` is a
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.simulator.client import SimClient
+from tests.support import FAULT_MATRIX
 
 TIME_SCALE = 0.01
 
@@ -23,6 +26,17 @@ def pytest_collection_modifyitems(items):
     """Tests marked ``slow`` first: under ``make test`` (``--dist load``) each worker starts with
     one or two of them and the short tests fill in around them, so the workers end together."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_sessionstart(session):
+    session.config.started_at = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The fault matrix, when this session ran it."""
+    if FAULT_MATRIX.exists() and FAULT_MATRIX.stat().st_mtime >= config.started_at:
+        terminalreporter.write_sep("-", "fault matrix (step x fault)")
+        terminalreporter.write_line(FAULT_MATRIX.read_text())
 
 
 @pytest.fixture(autouse=True)

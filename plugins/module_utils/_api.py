@@ -92,10 +92,13 @@ class APIError(DigitalOceanError):
         self.message = message
         self.request_id = request_id
         self.uncertain = uncertain
+        self.what: str | None = None
         super().__init__(self._line())
 
     def _line(self) -> str:
         where = f"{self.method} {self.path}"
+        if self.what:
+            where += f" ({self.what})"
         if self.status is None:
             text = f"{where} failed: {self.message}"
         else:
@@ -108,6 +111,11 @@ class APIError(DigitalOceanError):
         if self.request_id:
             text += f" (request_id {self.request_id})"
         return text
+
+    def label(self, what: str) -> None:
+        """Say what the request was for, after its path: ``POST /droplets/1/actions (shutdown)``."""
+        self.what = what
+        self.args = (self._line(),)
 
     def explain(self, note: str) -> None:
         """Add a note to the message (and so to ``str(self)``)."""
@@ -275,11 +283,13 @@ class Client:
     def get(self, path: str, params: dict | None = None) -> dict:
         return self.request("GET", path, params=params)
 
-    def post(self, path: str, body: dict) -> dict:
-        return self.request("POST", path, body=body)
+    def post(self, path: str, body: dict, idempotent: bool = False) -> dict:
+        """POST ``body``. Only an ``idempotent`` POST (tagging, say) is re-sent after a failure
+        that may have reached the server; any other could start an Action twice."""
+        return self.request("POST", path, body=body, idempotent=idempotent)
 
-    def delete(self, path: str) -> dict:
-        return self.request("DELETE", path)
+    def delete(self, path: str, body: dict | None = None) -> dict:
+        return self.request("DELETE", path, body=body)
 
     def paginate(
         self, path: str, key: str, params: dict | None = None, limit: int | None = None
@@ -304,7 +314,12 @@ class Client:
                 self._check_same_origin(url)
 
     def request(
-        self, method: str, path: str, params: dict | None = None, body: dict | None = None
+        self,
+        method: str,
+        path: str,
+        params: dict | None = None,
+        body: dict | None = None,
+        idempotent: bool = False,
     ) -> dict:
         """Send one request, retrying as the policy allows, and return the decoded JSON body."""
         url = path if path.startswith(("http://", "https://")) else self._url(path, params)
@@ -315,7 +330,7 @@ class Client:
             if outcome.error is None:
                 return outcome.body
             error = outcome.error
-            if attempt == self.retry.attempts or not self._may_resend(method, error):
+            if attempt == self.retry.attempts or not self._may_resend(method, error, idempotent):
                 break
             delay = self.retry.backoff_delay(attempt) if outcome.delay is None else outcome.delay
             if delay > self.retry.max_wait:
@@ -412,10 +427,10 @@ class Client:
         )
 
     @staticmethod
-    def _may_resend(method: str, error: APIError) -> bool:
+    def _may_resend(method: str, error: APIError, idempotent: bool = False) -> bool:
         if not error.retryable:
             return False
-        if method != "POST":
+        if method != "POST" or idempotent:
             return True
         # A throttled POST was refused before it was processed, and a connection that was never
         # made carried nothing; anything else may have started an Action.

@@ -10,6 +10,7 @@ turns a failure into one message that says what became of the power.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -30,6 +31,10 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets im
     ACTIVE,
     OFF,
     DropletTarget,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import (
+    tag_resource,
+    untag_resource,
 )
 
 POWERED_OFF_BY = ("shutdown", "power_off")
@@ -150,8 +155,13 @@ class PowerCycle:
     On entry the Droplet is powered off (unless ``power_off`` is false or it is off already). On
     exit it is powered back on when this run powered it off and ``restore`` is true; when the work
     failed, that is tried first and the error is raised again as :class:`RunFailed`, which says
-    what became of the power. When the work's own Action timed out, the Droplet stays off: it is
-    locked by that Action, and a re-run that finds the work done powers it back on.
+    what became of the power. When the work's own Action timed out, or ``wait`` is false, the
+    Droplet stays off: the work still runs, and a later run powers it back on.
+
+    With a ``tag`` (see ``_tags.py``), the intent outlives this run: the Droplet carries the tag
+    from before it is powered off until it is on again (or, with ``restore`` false, until the work
+    is done). A run that finds the Droplet off and tagged takes over that earlier run's cycle: it
+    powers the Droplet on after its own work, or at once when there is none.
     ``droplet`` is the Droplet of ``target`` as last seen; ``seen(droplet)`` is called with every
     new look at it.
     """
@@ -162,27 +172,33 @@ class PowerCycle:
     power_off: bool
     shutdown_timeout: float
     restore: bool
+    wait: bool = True
+    tag: str | None = None
     work: str = "snapshot"
     seen: Callable[[dict], None] = lambda droplet: None
 
     def __post_init__(self):
         self.switch = PowerSwitch(self.runner)
+        self.tagged = bool(self.tag) and self.tag in (self.droplet.get("tags") or [])
+        # Off and tagged: an earlier run powered it off and did not get to power it on.
+        self.inherited = self.tagged and self.droplet.get("status") == OFF
 
     @property
     def powered_off(self) -> bool:
-        """Whether this run powered the Droplet off."""
-        return bool(self.switch.started)
+        """Whether this run (or the earlier run it took over from) powered the Droplet off."""
+        return bool(self.switch.started) or self.inherited
 
     def predicted_status(self) -> str:
         """The Droplet's status after the cycle, for check mode."""
         status = self.droplet.get("status")
-        if self.power_off and status != OFF:
-            return ACTIVE if self.restore else OFF
+        if (self.power_off and status != OFF) or self.inherited:
+            return ACTIVE if self.restore and self.wait else OFF
         return status
 
     def __enter__(self) -> PowerCycle:
         if self.power_off and self.droplet.get("status") != OFF:
             try:
+                self._mark()
                 self._see(self.switch.power_off(self.target, self.shutdown_timeout))
             except DigitalOceanError as error:
                 raise self._failed(error) from error
@@ -196,21 +212,32 @@ class PowerCycle:
                 self._restore()
             except DigitalOceanError as failure:
                 note = f"the {self.work} was taken but {self.power_state()}"
-                raise RunFailed(failure, note) from failure
+                raise RunFailed(failure, self._left_tagged(note)) from failure
         return False
 
     def restore_left_off(self, made_at: str | None, check_mode: bool) -> bool:
-        """Power the Droplet on when an earlier run did the work at ``made_at`` and left it off.
+        """Power the Droplet on when an earlier run left it off: it is tagged, or that run did the
+        work at ``made_at`` (interrupted, timed out, or not waiting) and its trail shows it.
+        A tag whose work is done is removed: the Droplet is on and idle (its run could not remove
+        the tag), or it is to stay off (``restore`` false).
 
-        That run was interrupted, timed out, or did not wait. Returns whether the Droplet is (or in
-        check mode, would be) powered on.
+        Returns whether the Droplet is (or in check mode, would be) powered on or untagged.
         """
-        if not (self.restore and self.power_off and self.droplet.get("status") == OFF):
+        done = self.droplet.get("status") == ACTIVE or not self.restore
+        if self.tagged and done and not self.droplet.get("locked"):
+            if not check_mode:
+                self._unmark()
+            return True
+        if not (self.restore and self.droplet.get("status") == OFF):
             return False
-        if powered_off_for(made_at, self.target.recent(), self.work) is None:
-            return False
+        if not self.inherited:
+            if not self.power_off:
+                return False
+            if powered_off_for(made_at, self.target.recent(), self.work) is None:
+                return False
         if not check_mode:
             self._see(self.switch.power_on(self.target))
+            self._unmark()
         return True
 
     def power_state(self) -> str:
@@ -222,8 +249,31 @@ class PowerCycle:
         return f"the droplet is {self.droplet.get('status')}"
 
     def _restore(self) -> None:
-        if self.powered_off and self.restore:
+        """After the work: power on (when it is done and this run is to), and untag."""
+        if not self.powered_off:
+            return
+        if self.restore and not self.wait:
+            return  # the work still runs; the tag stays for the run that powers it on
+        if self.restore:
             self._see(self.switch.power_on(self.target))
+        self._unmark()
+
+    def _mark(self) -> None:
+        """Tag the Droplet before powering it off, so that whoever finds it off knows why."""
+        if self.tag and not self.tagged:
+            tag_resource(self.target.client, self.tag, self.target.id)
+            self.tagged = True
+
+    def _unmark(self) -> None:
+        if self.tagged:
+            untag_resource(self.target.client, self.tag, self.target.id)
+            self.tagged = False
+
+    def _left_tagged(self, note: str) -> str:
+        """``note``, and what the tag still on an off Droplet means."""
+        if self.tagged and self.restore and self.droplet.get("status") == OFF:
+            note += f"; it is tagged {self.tag}, and the next run powers it back on"
+        return note
 
     def _failed(self, error: DigitalOceanError) -> RunFailed:
         """The error, with the power state restored first (best effort) and said in the message."""
@@ -233,18 +283,25 @@ class PowerCycle:
                 error, "the droplet stays off until then, and that re-run powers it back on"
             )
         if not (self.powered_off and self.restore):
-            return RunFailed(error, self.power_state())
+            return RunFailed(error, self._settled(self.power_state()))
         before = len(self.runner.started)
         try:
             self._restore()
         except DigitalOceanError as failure:
-            return RunFailed(
-                error, f"powering the droplet back on failed ({failure}); {self.power_state()}"
-            )
+            note = f"powering the droplet back on failed ({failure}); {self.power_state()}"
+            return RunFailed(error, self._left_tagged(note))
         started = self.runner.started[before:]
         if started:
             return RunFailed(error, f"the droplet was powered back on (action {started[-1]['id']})")
         return RunFailed(error, self.power_state())
+
+    def _settled(self, note: str) -> str:
+        """After a failure that leaves the power as it is: the tag goes unless it still says
+        that the Droplet, off now, must be powered on (best effort)."""
+        if self.tagged and not (self.restore and self.droplet.get("status") == OFF):
+            with contextlib.suppress(DigitalOceanError):
+                self._unmark()
+        return self._left_tagged(note)
 
     def _see(self, droplet: dict) -> None:
         self.droplet = droplet

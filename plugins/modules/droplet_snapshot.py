@@ -94,6 +94,21 @@ options:
       - V(false) leaves the Droplet off. A Droplet that was off when the run began stays off.
     type: bool
     default: true
+  power_tag:
+    description:
+      - While this run has the Droplet powered off, the Droplet carries the tag
+        C(oceanops-restore-power). It is added before the Droplet is powered off and removed once
+        the Droplet is on again (with O(restore_power=false), once the snapshot is done). The
+        control panel shows it, and so why the Droplet is off.
+      - Any later run of this module on the Droplet that finds it off and tagged powers it on and
+        removes the tag, whether or not the snapshot exists (after taking it, if it does not), so
+        a run that was killed, timed out or did not wait (O(wait=false)) never leaves a Droplet
+        off that was found on.
+      - The tag is created in the account when missing. It costs two requests per snapshot, and
+        needs the token's C(tag:create) and C(tag:delete) scopes.
+      - V(false) neither adds the tag nor acts on it.
+    type: bool
+    default: true
   volumes:
     description:
       - Also snapshot every block storage volume attached to the Droplet (a Droplet snapshot does
@@ -136,8 +151,8 @@ options:
       - Wait for the snapshot to finish and restore the power.
       - V(false) returns as soon as the snapshot Action is started, with its id in RV(actions),
         for M(oceanops.digitalocean.action_info) to follow. The Droplet is then NOT powered back
-        on by this run; a later run of the same task with V(true) waits for the snapshot and
-        powers the Droplet back on (see the notes).
+        on by this run; it stays tagged (O(power_tag)), and a later run of the task waits for
+        the snapshot and powers the Droplet back on (see the notes).
       - Either way, an Action that was already in progress on the Droplet is waited for first.
     type: bool
     default: true
@@ -154,10 +169,12 @@ notes:
   - The snapshot Action does not say which snapshot it made. The module finds the snapshot by
     name once the Action has completed, and returns the newest with that name.
   - A run that stops after it powered the Droplet off (O(wait=false), an interruption, or
-    O(wait_timeout)) leaves the Droplet off. A later run with O(wait=true) that finds the snapshot
-    recognises this. When the newest Actions on the Droplet are a C(shutdown) or C(power_off)
-    followed within a minute by the snapshot Action that made the snapshot, and the Droplet is still
-    off, it powers the Droplet back on (unless O(restore_power=false)).
+    O(wait_timeout)) leaves the Droplet off, tagged C(oceanops-restore-power) (O(power_tag)). A
+    later run finds the tag and powers the Droplet back on (unless O(restore_power=false)).
+    Without the tag, a later run that finds the snapshot still recognises such a run. When the
+    newest Actions on the Droplet are a C(shutdown) or C(power_off) followed within a minute by
+    the snapshot Action that made the snapshot, and the Droplet is still off, it powers the Droplet
+    back on.
   - The module checks for the snapshot again right before it starts it, from the Droplet's list
     of snapshot ids as last seen (after the shutdown, at most a few seconds before); it reads the
     snapshots again only when that list has one it has not seen. Two runs at once on one Droplet
@@ -354,6 +371,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots i
     newest,
     snapshot_result,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import RESTORE_POWER_TAG
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._volumes import (
     DropletVolumes,
     volume_snapshot_result,
@@ -369,6 +387,7 @@ class DropletSnapshot(DigitalOceanModule):
         "power_off": {"type": "bool", "default": True},
         "shutdown_timeout": {"type": "int", "default": 120},
         "restore_power": {"type": "bool", "default": True},
+        "power_tag": {"type": "bool", "default": True},
         "keep": {"type": "int"},
         "keep_prefix": {"type": "str"},
         "copy_to_regions": {"type": "list", "elements": "str"},
@@ -411,15 +430,7 @@ class DropletSnapshot(DigitalOceanModule):
             "snapshots": [s.get("name") for s in snapshots],
             "status": self.droplet.get("status"),
         }
-        cycle = PowerCycle(
-            self.runner,
-            self.target,
-            self.droplet,
-            power_off=self.params["power_off"],
-            shutdown_timeout=self.params["shutdown_timeout"],
-            restore=self.params["restore_power"] and self.params["wait"],
-            seen=self._seen,
-        )
+        cycle = self._power_cycle()
         if self.params["volumes"]:
             self.volumes = DropletVolumes(
                 self.client, self.droplet.get("volume_ids"), self.params["name"]
@@ -462,6 +473,7 @@ class DropletSnapshot(DigitalOceanModule):
         """Delete every snapshot of the Droplet with ``name``, and with ``keep``, the oldest of
         ``keep_prefix`` beyond the newest ``keep``; none is fine."""
         snapshots = self._look()
+        cycle = self._power_cycle()
         doomed = named(snapshots, self.params["name"]) if self.params["name"] else []
         if self.params["keep"] is not None:
             rest = [s for s in snapshots if s not in doomed]
@@ -475,9 +487,14 @@ class DropletSnapshot(DigitalOceanModule):
                 self.volumes.doomed(self.params["keep_prefix"], self.params["keep"], named_too=True)
             )
         status = self.droplet.get("status")
+        resumed = cycle.restore_left_off(None, self.module.check_mode)  # a run left it off
+        self.result["changed"] = self.result["changed"] or resumed
         self.set_diff(
             {"snapshots": [s.get("name") for s in snapshots], "status": status},
-            {"snapshots": [s.get("name") for s in snapshots if s not in doomed], "status": status},
+            {
+                "snapshots": [s.get("name") for s in snapshots if s not in doomed],
+                "status": ACTIVE if resumed else status,
+            },
         )
 
     # -- steps -------------------------------------------------------------------------------------
@@ -511,6 +528,19 @@ class DropletSnapshot(DigitalOceanModule):
             return list(listed or [])
         return droplet_snapshots(self.client, self.droplet["id"])
 
+    def _power_cycle(self) -> PowerCycle:
+        return PowerCycle(
+            self.runner,
+            self.target,
+            self.droplet,
+            power_off=self.params["power_off"],
+            shutdown_timeout=self.params["shutdown_timeout"],
+            restore=self.params["restore_power"],
+            wait=self.params["wait"],
+            tag=RESTORE_POWER_TAG if self.params["power_tag"] else None,
+            seen=self._seen,
+        )
+
     def _take_snapshot(self, cycle: PowerCycle, snapshots: list) -> bool:
         """Start the snapshot (the Droplet is off, if it should be); return whether it exists.
 
@@ -526,11 +556,15 @@ class DropletSnapshot(DigitalOceanModule):
         if self.params["wait"]:
             self.runner.wait(action)
             return True
-        if cycle.powered_off:
+        if cycle.powered_off and self.params["restore_power"]:
+            later = (
+                f"it is tagged {RESTORE_POWER_TAG}, and the next run of this task powers it back on"
+                if cycle.tagged
+                else "run this task again to wait for it and power the droplet back on"
+            )
             self.module.warn(
                 f"wait is false: droplet {self.droplet['id']} stays off while {describe(action)} "
-                "runs; run this task again with wait: true to wait for it and power the droplet "
-                "back on"
+                f"runs; {later}"
             )
         return False
 

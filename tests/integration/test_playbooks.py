@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.support import REPO
-from tests.support.simstate import api_requests, mutating
+from tests.support.simstate import api_requests, changes, mutating
 
 SNAPSHOT = REPO / "playbooks" / "snapshot.yml"
 ACTIONS = REPO / "playbooks" / "actions.yml"
@@ -263,7 +263,7 @@ def test_fleet_rolls_in_batches_reports_the_failure_and_a_rerun_changes_nothing(
     others = [line for line in rerun.result(SUMMARY)["msg"] if SNAPSHOT_ERRORS not in line]
     assert len(others) == len(FLEET) - 1
     assert all(line.endswith("already there, nothing changed") for line in others)
-    assert {r["path"] for r in mutating(sim)} == {f"/v2/droplets/{fleet[SNAPSHOT_ERRORS]}/actions"}
+    assert {r["path"] for r in changes(sim)} == {f"/v2/droplets/{fleet[SNAPSHOT_ERRORS]}/actions"}
     assert len(sim.state()["snapshots"]) == len(FLEET)
 
 

@@ -10,7 +10,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
 from tests.support import REPO
 from tests.support.playbook import TOKEN
 from tests.support.returns import undocumented_keys
-from tests.support.simstate import mutating, snapshots
+from tests.support.simstate import changes, mutating, snapshots
 
 DAY = 86400
 NIGHTLY = [{"name": f"nightly-{n:02d}", "age": n * DAY - 600} for n in range(1, 11)]
@@ -74,7 +74,7 @@ def test_keep_leaves_the_newest_of_the_prefix_and_nothing_else_check_mode_first(
     kept = [f"nightly-{n:02d}" for n in range(7)]
     assert names(sim, web1) == sorted([*kept, "manual-1", "manual-2", "manual-3"])
     assert names(sim, droplets["web-2"]) == ["nightly-10"]
-    deletes = [r for r in mutating(sim) if r["method"] == "DELETE"]
+    deletes = [r for r in changes(sim) if r["method"] == "DELETE"]
     assert len(deletes) == 4
 
     sim.clear_requests()
@@ -98,7 +98,7 @@ def test_a_failed_snapshot_deletes_nothing(sim, ansible_playbook, droplets):
     run = ansible_playbook(play(web1))
     assert run.rc == 2
     assert "errored" in run.result("Snapshot")["msg"]
-    assert [r for r in mutating(sim) if r["method"] == "DELETE"] == []
+    assert [r for r in changes(sim) if r["method"] == "DELETE"] == []
     assert len(snapshots(sim, web1)) == 13
 
 

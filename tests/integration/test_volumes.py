@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.support.crash import interrupt
 from tests.support.returns import undocumented_keys
 from tests.support.simstate import api_requests, droplet, mutating, snapshots
 
@@ -168,16 +167,3 @@ def test_snapshot_info_lists_volume_snapshots(sim, ansible_playbook, web1):
     assert [
         r["query"].get("resource_type") for r in api_requests(sim) if r["path"] == "/v2/snapshots"
     ] == ["volume"]
-
-
-@pytest.mark.parametrize("moment", ["shutdown", "volume snapshot", "snapshot", "power_on"])
-def test_killed_at_any_moment_a_rerun_converges(sim, ansible_playbook, web1, tmp_path, moment):
-    playbook = tmp_path / "killed.yml"
-    playbook.write_text(play(droplet_id=web1, **TASK))
-    interrupt(sim.url, playbook, tmp_path / "killed.json", lambda: moment in order(sim))
-
-    rerun = ansible_playbook(play(droplet_id=web1, **TASK))
-    assert rerun.rc == 0, rerun.output
-    for volume_id in volume_ids(sim, web1):
-        assert [s["name"] for s in volume_snapshots(sim, volume_id)].count("nightly-00") == 1
-    assert [s["name"] for s in snapshots(sim, web1)] == ["nightly-00"]

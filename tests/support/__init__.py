@@ -5,6 +5,7 @@
 - :mod:`tests.support.simapi`: raw HTTP against the simulator, for its own tests.
 - :mod:`tests.support.returns`: documented RETURN keys against real results.
 - :mod:`tests.support.simulated_wait`: the Action waiter on a simulated clock.
+- :mod:`tests.support.bad_servers`: loopback servers that answer like a broken API.
 """
 
 from __future__ import annotations
@@ -12,3 +13,5 @@ from __future__ import annotations
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# What tests/integration/test_fault_matrix.py found, shown after the tests.
+FAULT_MATRIX = REPO / "tests" / "output" / "fault-matrix.md"

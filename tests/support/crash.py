@@ -37,12 +37,13 @@ def interrupt(
     when: Callable[[], bool],
     how: str = "crash",
     timeout: float = 30,
+    args: tuple = (),
 ) -> None:
-    """Run the playbook until ``when()`` holds, then interrupt it: ``crash`` kills every process
-    of the run at once (the module's too), ``ctrl-c`` sends SIGINT to ansible-playbook. Returns
-    once no process of the run is left."""
+    """Run the playbook (with ``args``) until ``when()`` holds, then interrupt it: ``crash`` kills
+    every process of the run at once (the modules' too), ``ctrl-c`` sends SIGINT to
+    ansible-playbook. Returns once no process of the run is left."""
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)],
+        [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), *args],
         cwd=REPO,
         env=playbook_env(api_url, results),
         stdout=subprocess.DEVNULL,

@@ -43,6 +43,16 @@ def mutating(sim) -> list:
     return [r for r in sim.requests() if r["method"] in MUTATING and r["path"].startswith("/v2")]
 
 
+def changes(sim) -> list:
+    """The mutating API requests but the power-intent tag's (creating it, tagging, untagging)."""
+    return [r for r in mutating(sim) if not r["path"].startswith("/v2/tags")]
+
+
+def tag_requests(sim) -> list:
+    """The power-intent tag's requests, in order."""
+    return [r for r in api_requests(sim) if r["path"].startswith("/v2/tags")]
+
+
 def action_posts(sim) -> list:
     """``(type, status)`` of every Action POST, in order."""
     return [
