@@ -111,7 +111,7 @@ def test_limit_bounds_how_many_actions_are_read(sim, ansible_playbook, history):
 
 
 def test_wait_polls_until_the_action_leaves_in_progress(sim, ansible_playbook, history):
-    sim.settings(time_scale=0.05)  # a 60 s snapshot takes 3 s
+    sim.settings(time_scale=0.15)  # a 60 s snapshot takes 9 s, longer than a busy start
     action = Client(TOKEN, sim.url).post(
         f"/droplets/{history['web2']}/actions", {"type": "snapshot", "name": "x"}
     )["action"]
