@@ -135,8 +135,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     DigitalOceanError,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
-    CONTROL_CHARACTER,
-    NAME_LIMIT,
+    string_problem,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
     FACTS,
@@ -215,15 +214,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             "name_pattern": "".join(self.get_option("name_pattern")),
         }
         for name, value in strings.items():
-            if value is not None and CONTROL_CHARACTER.search(value):
-                self._refuse(f"{name} must be one line, without line breaks or control characters")
+            problem = value is not None and string_problem(name, value, name == "tag_name")
+            if problem:
+                self._refuse(problem)
         for name, value in (("api_token", token), ("tag_name", tag)):
             if value is not None and not value.strip():
                 self._refuse(f"{name} must not be empty")
-        if tag is not None and len(tag) > NAME_LIMIT:
-            self._refuse(
-                f"tag_name is {len(tag)} characters long; DigitalOcean allows at most {NAME_LIMIT}"
-            )
         if any(not pattern.strip() for pattern in self.get_option("name_pattern")):
             self._refuse("name_pattern must not hold an empty pattern")
         if self.get_option("timeout") < 1:

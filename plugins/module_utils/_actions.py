@@ -296,7 +296,8 @@ class ActionRunner:
         """POST the Action; from its answer (or failure) on, only views taken since show the
         target (:meth:`look`)."""
         try:
-            return self.client.post(target.actions_path, body)["action"]
+            answer = self.client.post(target.actions_path, body)
+            return checked_action(answer.get("action"), "POST", target.actions_path)
         except APIError as error:
             error.label(body["type"])
             raise

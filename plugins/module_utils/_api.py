@@ -398,13 +398,15 @@ class Client:
         if not response.content:
             return _Outcome(body={})
         try:
-            return _Outcome(body=response.json())
+            body = response.json()
         except ValueError:
-            return _Outcome(
-                error=APIError(
-                    method, shown, response.status_code, None, "the response is not JSON"
-                )
-            )
+            body = None
+            problem = "the response is not JSON"
+        else:
+            problem = None if isinstance(body, dict) else "the response is not a JSON object"
+        if problem:
+            return _Outcome(error=APIError(method, shown, response.status_code, None, problem))
+        return _Outcome(body=body)
 
     def _error_from(self, method: str, shown: str, response: Any) -> APIError:
         try:

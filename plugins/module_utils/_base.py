@@ -36,6 +36,17 @@ CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 NAME_LIMIT = 255
 
 
+def string_problem(name: str, value: str, api_name: bool = False) -> str | None:
+    """What is wrong with the value of the string option ``name``, if anything: a line break or
+    another control character, or (for the name of a Droplet or a tag) more characters than
+    DigitalOcean allows. The message never shows the value."""
+    if CONTROL_CHARACTER.search(value):
+        return f"{name} must be one line, without line breaks or control characters"
+    if api_name and len(value) > NAME_LIMIT:
+        return f"{name} is {len(value)} characters long; DigitalOcean allows at most {NAME_LIMIT}"
+    return None
+
+
 def connection_argument_spec() -> dict:
     """The options documented in the ``oceanops.digitalocean.api`` doc fragment."""
     return {
@@ -159,17 +170,14 @@ class DigitalOceanModule:
                     self.fail(f"{name} must be a string, got a {type(raw).__name__}")
             elif option.get("elements") == "str":
                 strings = value
-                if any(isinstance(item, (list, dict)) for item in raw or ()):
+                if isinstance(raw, list) and any(isinstance(i, (list, dict)) for i in raw):
                     self.fail(f"{name} must be a list of strings")
             else:
                 continue
-            if any(CONTROL_CHARACTER.search(item) for item in strings):
-                self.fail(f"{name} must be one line, without line breaks or control characters")
-            if name in self.api_names and len(value) > NAME_LIMIT:
-                self.fail(
-                    f"{name} is {len(value)} characters long; DigitalOcean allows at most "
-                    f"{NAME_LIMIT}"
-                )
+            for item in strings:
+                problem = string_problem(name, item, name in self.api_names)
+                if problem:
+                    self.fail(problem)
         self.check_not_blank("api_token")
         self.check_positive("timeout")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
+    CLOCK_SLACK,
     ActionFailed,
     ActionRunner,
     ActionTimeout,
@@ -40,7 +41,6 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import
 POWERED_OFF_BY = ("shutdown", "power_off")
 # A power-off this close (by the server's clock) before the work's Action was made for it.
 RESUME_WINDOW = 60.0
-CLOCK_SLACK = 2.0
 
 
 class PowerStateError(DigitalOceanError):
@@ -158,10 +158,12 @@ class PowerCycle:
     what became of the power. When the work's own Action timed out, or ``wait`` is false, the
     Droplet stays off: the work still runs, and a later run powers it back on.
 
-    With a ``tag`` (see ``_tags.py``), the intent outlives this run: the Droplet carries the tag
-    from before it is powered off until it is on again (or, with ``restore`` false, until the work
-    is done). A run that finds the Droplet off and tagged takes over that earlier run's cycle: it
-    powers the Droplet on after its own work, or at once when there is none.
+    With a ``tag`` (see ``_tags.py``) and ``restore``, the intent outlives this run: the Droplet
+    carries the tag from before it is powered off until it is on again. A run that is to restore
+    the power and finds the Droplet off and tagged takes over that earlier run's cycle: it powers
+    the Droplet on after its own work, or at once when there is none. A tag is only removed by the
+    run that powers the Droplet on, or from a Droplet found on and idle (left by a run that could
+    not remove it).
     ``droplet`` is the Droplet of ``target`` as last seen; ``seen(droplet)`` is called with every
     new look at it.
     """
@@ -179,14 +181,21 @@ class PowerCycle:
 
     def __post_init__(self):
         self.switch = PowerSwitch(self.runner)
-        self.tagged = bool(self.tag) and self.tag in (self.droplet.get("tags") or [])
+        # The tag's name as the account spells it (tag names are kept as first written).
+        self.tag_name = self.tag
+        self.tagged = self._carries_tag(self.droplet)
         # Off and tagged: an earlier run powered it off and did not get to power it on.
-        self.inherited = self.tagged and self.droplet.get("status") == OFF
+        self.inherited = self.tagged and self.restore and self.droplet.get("status") == OFF
 
     @property
     def powered_off(self) -> bool:
         """Whether this run (or the earlier run it took over from) powered the Droplet off."""
         return bool(self.switch.started) or self.inherited
+
+    @property
+    def marked_off(self) -> bool:
+        """Whether the Droplet is off and carries the tag, for the next run to power it on."""
+        return self.tagged and self.restore and self.droplet.get("status") == OFF
 
     def predicted_status(self) -> str:
         """The Droplet's status after the cycle, for check mode."""
@@ -198,8 +207,7 @@ class PowerCycle:
     def __enter__(self) -> PowerCycle:
         if self.power_off and self.droplet.get("status") != OFF:
             try:
-                self._mark()
-                self._see(self.switch.power_off(self.target, self.shutdown_timeout))
+                self.power_off_now()
             except DigitalOceanError as error:
                 raise self._failed(error) from error
         return self
@@ -209,36 +217,46 @@ class PowerCycle:
             raise self._failed(error) from error
         if error is None:
             try:
-                self._restore()
+                self._restore(still_working=not self.wait)
             except DigitalOceanError as failure:
                 note = f"the {self.work} was taken but {self.power_state()}"
                 raise RunFailed(failure, self._left_tagged(note)) from failure
         return False
 
-    def restore_left_off(self, made_at: str | None, check_mode: bool) -> bool:
-        """Power the Droplet on when an earlier run left it off: it is tagged, or that run did the
-        work at ``made_at`` (interrupted, timed out, or not waiting) and its trail shows it.
-        A tag whose work is done is removed: the Droplet is on and idle (its run could not remove
-        the tag), or it is to stay off (``restore`` false).
+    def power_off_now(self) -> None:
+        """Tag the Droplet (to be restored) and power it off; also when it was found on again
+        right before the work (another run powered it on meanwhile)."""
+        if self.restore:
+            self._mark()
+        self._see(self.switch.power_off(self.target, self.shutdown_timeout))
 
-        Returns whether the Droplet is (or in check mode, would be) powered on or untagged.
+    def resume(self, made_at: str | None, check_mode: bool) -> str | None:
+        """Finish what an earlier run left: power the Droplet on when that run left it off (it is
+        tagged, or it did the work at ``made_at`` and its trail shows it), or remove a tag left
+        on a Droplet that is on and idle.
+
+        Returns the Droplet's status after that (in check mode, as it would be), or None when
+        there was nothing to finish.
         """
-        done = self.droplet.get("status") == ACTIVE or not self.restore
-        if self.tagged and done and not self.droplet.get("locked"):
+        status = self.droplet.get("status")
+        if self.tagged and status == ACTIVE and not self.droplet.get("locked"):
             if not check_mode:
                 self._unmark()
-            return True
-        if not (self.restore and self.droplet.get("status") == OFF):
-            return False
+            return ACTIVE
+        if not (self.restore and status == OFF):
+            return None
         if not self.inherited:
             if not self.power_off:
-                return False
+                return None
             if powered_off_for(made_at, self.target.recent(), self.work) is None:
-                return False
+                return None
         if not check_mode:
-            self._see(self.switch.power_on(self.target))
+            try:
+                self._see(self.switch.power_on(self.target))
+            except DigitalOceanError as error:
+                raise RunFailed(error, self._left_tagged(self.power_state())) from error
             self._unmark()
-        return True
+        return ACTIVE
 
     def power_state(self) -> str:
         """``the droplet is off`` (read now, when possible)."""
@@ -248,31 +266,34 @@ class PowerCycle:
             return f"the droplet was last seen {self.droplet.get('status')}"
         return f"the droplet is {self.droplet.get('status')}"
 
-    def _restore(self) -> None:
-        """After the work: power on (when it is done and this run is to), and untag."""
-        if not self.powered_off:
+    def _restore(self, still_working: bool = False) -> None:
+        """After the work: power the Droplet on and untag it, unless the work still runs (then the
+        tag stays, for the run that powers it on)."""
+        if not (self.powered_off and self.restore) or still_working:
             return
-        if self.restore and not self.wait:
-            return  # the work still runs; the tag stays for the run that powers it on
-        if self.restore:
-            self._see(self.switch.power_on(self.target))
+        self._see(self.switch.power_on(self.target))
         self._unmark()
 
+    def _carries_tag(self, droplet: dict) -> bool:
+        wanted = (self.tag or "").lower()
+        return bool(wanted) and any(t.lower() == wanted for t in droplet.get("tags") or [])
+
     def _mark(self) -> None:
-        """Tag the Droplet before powering it off, so that whoever finds it off knows why."""
-        if self.tag and not self.tagged:
-            tag_resource(self.target.client, self.tag, self.target.id)
+        """Tag the Droplet before powering it off, so that whoever finds it off knows why. Sent
+        even when the Droplet was seen tagged: that look may be older than another run's untag."""
+        if self.tag:
+            self.tag_name = tag_resource(self.target.client, self.tag_name, self.target.id)
             self.tagged = True
 
     def _unmark(self) -> None:
         if self.tagged:
-            untag_resource(self.target.client, self.tag, self.target.id)
+            untag_resource(self.target.client, self.tag_name, self.target.id)
             self.tagged = False
 
     def _left_tagged(self, note: str) -> str:
         """``note``, and what the tag still on an off Droplet means."""
-        if self.tagged and self.restore and self.droplet.get("status") == OFF:
-            note += f"; it is tagged {self.tag}, and the next run powers it back on"
+        if self.marked_off:
+            note += f"; it is tagged {self.tag_name}, and the next run powers it back on"
         return note
 
     def _failed(self, error: DigitalOceanError) -> RunFailed:
@@ -293,12 +314,12 @@ class PowerCycle:
         started = self.runner.started[before:]
         if started:
             return RunFailed(error, f"the droplet was powered back on (action {started[-1]['id']})")
-        return RunFailed(error, self.power_state())
+        return RunFailed(error, self._left_tagged(self.power_state()))
 
     def _settled(self, note: str) -> str:
-        """After a failure that leaves the power as it is: the tag goes unless it still says
-        that the Droplet, off now, must be powered on (best effort)."""
-        if self.tagged and not (self.restore and self.droplet.get("status") == OFF):
+        """After a failure that leaves the power as it is (``note`` read it): a tag of this run
+        goes when the Droplet is on and idle (best effort); on an off Droplet it stays."""
+        if self.tagged and self.droplet.get("status") == ACTIVE and not self.droplet.get("locked"):
             with contextlib.suppress(DigitalOceanError):
                 self._unmark()
         return self._left_tagged(note)

@@ -23,16 +23,24 @@ def _body(resource_id: int | str, resource_type: str) -> dict:
 
 def tag_resource(
     client: Client, tag: str, resource_id: int | str, resource_type: str = "droplet"
-) -> None:
-    """Tag the resource, creating the tag first if it does not exist; tagging twice is fine."""
+) -> str:
+    """Tag the resource, creating the tag first if it does not exist; tagging twice is fine.
+
+    Returns the tag's name as the account spells it: a tag keeps the capitalization it was first
+    created with, and only that spelling finds it in a path.
+    """
     body = _body(resource_id, resource_type)
     try:
         client.post(_resources_path(tag), body, idempotent=True)
     except APIError as error:
+        if error.status == 403:
+            error.explain("the tag needs the token's tag:create and droplet:update scopes")
         if error.status != 404:
             raise
-        client.post("/tags", {"name": tag}, idempotent=True)  # an existing tag is returned
+        created = client.post("/tags", {"name": tag}, idempotent=True)  # or the existing one
+        tag = (created.get("tag") or {}).get("name") or tag
         client.post(_resources_path(tag), body, idempotent=True)
+    return tag
 
 
 def untag_resource(

@@ -68,6 +68,8 @@ options:
       - V(present) takes the snapshot unless it exists; V(absent) deletes it.
       - V(absent) with O(keep) applies the retention alone, taking no snapshot (with or without
         O(name)), as C(playbooks/prune.yml) does across the fleet.
+      - Either way, a Droplet that an earlier run left off and tagged (O(power_tag)) is powered
+        back on.
     type: str
     choices: [present, absent]
     default: present
@@ -96,16 +98,20 @@ options:
     default: true
   power_tag:
     description:
-      - While this run has the Droplet powered off, the Droplet carries the tag
-        C(oceanops-restore-power). It is added before the Droplet is powered off and removed once
-        the Droplet is on again (with O(restore_power=false), once the snapshot is done). The
-        control panel shows it, and so why the Droplet is off.
-      - Any later run of this module on the Droplet that finds it off and tagged powers it on and
-        removes the tag, whether or not the snapshot exists (after taking it, if it does not), so
-        a run that was killed, timed out or did not wait (O(wait=false)) never leaves a Droplet
-        off that was found on.
+      - While this run has the Droplet powered off to power it back on later, the Droplet carries
+        the tag C(oceanops-restore-power). It is added before the Droplet is powered off and
+        removed once the Droplet is on again. The control panel shows it, and so why the Droplet
+        is off. With O(restore_power=false) no tag is added.
+      - Any later run of this module on the Droplet (with O(restore_power=true)) that finds it off
+        and tagged powers it on and removes the tag, whether or not the snapshot exists (after
+        taking it, if it does not), so a run that was killed, timed out or did not wait
+        (O(wait=false)) never leaves a Droplet off that was found on. A tag found on a Droplet
+        that is on and idle is removed.
       - The tag is created in the account when missing. It costs two requests per snapshot, and
-        needs the token's C(tag:create) and C(tag:delete) scopes.
+        needs the token's C(tag:create), C(tag:delete) and C(droplet:update) scopes.
+      - While it is on, the Droplet is also in what selects Droplets by tag (a group
+        C(tag_oceanops_restore_power) of the inventory plugin, say); a tool that manages the
+        Droplet's tags itself (Terraform) may remove it.
       - V(false) neither adds the tag nor acts on it.
     type: bool
     default: true
@@ -357,7 +363,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import
     wait_argument_spec,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
-    ACTIVE,
+    OFF,
     DropletTarget,
     find_droplet,
 )
@@ -441,9 +447,9 @@ class DropletSnapshot(DigitalOceanModule):
         if existing or self.module.check_mode:
             self._report_volumes()
         if existing:
-            resumed = cycle.restore_left_off(existing.get("created_at"), self.module.check_mode)
-            self.result["changed"] = resumed
-            status = ACTIVE if resumed else self.droplet.get("status")
+            resumed = cycle.resume(existing.get("created_at"), self.module.check_mode)
+            self.result["changed"] = resumed is not None
+            status = resumed or self.droplet.get("status")
         elif self.module.check_mode:
             self.result["changed"] = True
             status = cycle.predicted_status()
@@ -460,7 +466,7 @@ class DropletSnapshot(DigitalOceanModule):
             if self.taken_by_another and self.result["snapshot"]:
                 # The run that took it may have left the Droplet off (wait: false just before).
                 made_at = self.result["snapshot"].get("created_at")
-                if cycle.restore_left_off(made_at, check_mode=False):
+                if cycle.resume(made_at, check_mode=False):
                     self.result["changed"] = True
             status = self.droplet.get("status")
         if existing or self.result["snapshot"] or self.module.check_mode:
@@ -487,13 +493,13 @@ class DropletSnapshot(DigitalOceanModule):
                 self.volumes.doomed(self.params["keep_prefix"], self.params["keep"], named_too=True)
             )
         status = self.droplet.get("status")
-        resumed = cycle.restore_left_off(None, self.module.check_mode)  # a run left it off
-        self.result["changed"] = self.result["changed"] or resumed
+        resumed = cycle.resume(None, self.module.check_mode)  # what an earlier run left
+        self.result["changed"] = self.result["changed"] or resumed is not None
         self.set_diff(
             {"snapshots": [s.get("name") for s in snapshots], "status": status},
             {
                 "snapshots": [s.get("name") for s in snapshots if s not in doomed],
-                "status": ACTIVE if resumed else status,
+                "status": resumed or status,
             },
         )
 
@@ -548,7 +554,7 @@ class DropletSnapshot(DigitalOceanModule):
         """
         if self.volumes is not None:  # while the Droplet is off: one consistent picture
             self.result["volume_snapshots"] = self.volumes.take()
-        action = self._start_snapshot(snapshots)
+        action = self._start_snapshot(cycle, snapshots)
         if action is None:  # another run took it meanwhile (or an earlier one, without waiting)
             self.result["changed"] = cycle.powered_off
             self.taken_by_another = True
@@ -558,7 +564,7 @@ class DropletSnapshot(DigitalOceanModule):
             return True
         if cycle.powered_off and self.params["restore_power"]:
             later = (
-                f"it is tagged {RESTORE_POWER_TAG}, and the next run of this task powers it back on"
+                f"it is tagged {cycle.tag_name}, and the next run of this task powers it back on"
                 if cycle.tagged
                 else "run this task again to wait for it and power the droplet back on"
             )
@@ -568,17 +574,21 @@ class DropletSnapshot(DigitalOceanModule):
             )
         return False
 
-    def _start_snapshot(self, snapshots: list) -> dict | None:
+    def _start_snapshot(self, cycle: PowerCycle, snapshots: list) -> dict | None:
         """Start the snapshot Action, unless the snapshot exists by now (then None).
 
         Looks again right before every POST: while this run waited (for the shutdown, or a pending
-        event of another run), that run may have taken the snapshot. The Droplet as last seen
-        lists its snapshots' ids; only a new one among them is read.
+        event of another run), that run may have taken the snapshot, or powered the Droplet on
+        (then it is powered off again). The Droplet as last seen lists its snapshots' ids; only a
+        new one among them is read.
         """
         while True:
             snapshots = self._snapshots(snapshots)
             if self._named(snapshots):
                 return None
+            if self.params["power_off"] and self.droplet.get("status") != OFF:
+                cycle.power_off_now()
+                continue
             try:
                 action = self.runner.try_start(self.target, "snapshot", name=self.params["name"])
             except APIError as error:

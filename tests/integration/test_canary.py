@@ -2,7 +2,8 @@
 
 The modules (successes and failures, also a revoked token), the playbooks and the inventory plugin
 with its cache all run at ``-vvvv`` with one token; then their output, their task results, the
-inventory cache, the shared waiting cache and the simulator's request log are searched for it.
+inventory cache, the shared waiting cache, the simulator's request log and what the fleet
+benchmark reports of it are searched for it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import secrets
 import pytest
 import yaml
 
+from benchmarks.bench_fleet import per_droplet
 from tests.support import REPO
 from tests.support.inventory import Inventory
 
@@ -120,6 +122,8 @@ def test_the_token_shows_up_nowhere(sim, ansible_playbook, tmp_path):
     assert any("shared" in str(p) for p in files)
     outputs += [p.read_text(errors="replace") for p in files]
     outputs.append(json.dumps(sim.requests()))
+    # What the fleet benchmark reports of such a run: its figures are made of the request log.
+    outputs.append(json.dumps(per_droplet(sim.requests(), len(ids))))
 
     found = [n for n, text in enumerate(outputs) if CANARY in text]
     assert found == [], f"the token shows in output {found}"

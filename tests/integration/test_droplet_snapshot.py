@@ -410,7 +410,7 @@ def test_check_mode_sends_nothing_mutating_and_predicts_the_real_run(sim, run, c
     )
     assert len(changes(sim)) == expected_posts
     powered_off = {"shutdown", "power_off"} & {a["type"] for a in applied["actions"]}
-    assert bool(tag_requests(sim)) == bool(powered_off)
+    assert bool(tag_requests(sim)) == bool(powered_off and args.get("restore_power", True))
     before = [existing] if existing else []
     after = list(before)
     if args.get("state") == "absent":

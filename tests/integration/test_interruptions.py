@@ -88,6 +88,7 @@ MOMENTS = {
         {"volumes": True},
         then(GET_DROPLET, "shutdown"),
     ),
+    "right after tagging, with a volume": (WITH_VOLUME, {"volumes": True}, TAGGING),
     "right after a volume snapshot POST": (
         WITH_VOLUME,
         {"volumes": True},
@@ -128,7 +129,6 @@ MOMENTS = {
         {"restore_power": False},
         after_post("snapshot"),
     ),
-    "right after untagging, restore_power false": (ON, {"restore_power": False}, UNTAGGING),
     "off: finding the droplet": (OFF, {}, GET_DROPLET),
     "off: listing its snapshots": (OFF, {}, GET_SNAPSHOTS),
     "off: right after the snapshot POST": (OFF, {}, after_post("snapshot")),

@@ -107,6 +107,7 @@ def test_whoever_finds_the_droplet_off_and_tagged_powers_it_on(sim, ansible_play
             "state-absent": {"droplet": with_snapshot, "state": "absent"},
             "check-mode": {"droplet": with_snapshot, "check": True},
             "power-tag-false": {"droplet": off_tagged, "power_tag": False},
+            "restore-power-false": {"droplet": with_snapshot, "restore_power": False},
             "off-not-tagged": {"droplet": {"name": "web", "status": "off"}},
             "on-stale-tag": {"droplet": {"name": "web", "tags": [TAG]}},
         },
@@ -137,10 +138,21 @@ def test_whoever_finds_the_droplet_off_and_tagged_powers_it_on(sim, ansible_play
     assert on_droplet(sim, ids["power-tag-false"]) == ["snapshot"]
     assert droplet(sim, ids["power-tag-false"])["status"] == "off"
     assert tagged(sim, ids["power-tag-false"])
+    # A run that is to leave the Droplet off leaves another run's intent alone.
+    assert on_droplet(sim, ids["restore-power-false"]) == []
+    assert droplet(sim, ids["restore-power-false"])["status"] == "off"
+    assert tagged(sim, ids["restore-power-false"])
     assert on_droplet(sim, ids["off-not-tagged"]) == ["snapshot"]
     assert droplet(sim, ids["off-not-tagged"])["status"] == "off"
-    # A tag on a Droplet that is on: the usual cycle, and the tag is gone after it.
-    assert on_droplet(sim, ids["on-stale-tag"]) == ["shutdown", "snapshot", "power_on", "untag"]
+    # A tag on a Droplet that is on: the usual cycle (the tag is sent anyway: the look that saw
+    # it may be older than another run's untagging), and the tag is gone after it.
+    assert on_droplet(sim, ids["on-stale-tag"]) == [
+        "tag",
+        "shutdown",
+        "snapshot",
+        "power_on",
+        "untag",
+    ]
     assert not tagged(sim, ids["on-stale-tag"])
 
 
@@ -179,8 +191,8 @@ def test_a_run_that_leaves_the_droplet_off_leaves_the_tag_for_the_next(
     for case in ("wait-false", "power-on-errors"):
         assert droplet(sim, ids[case])["status"] == "off", case
         assert tagged(sim, ids[case]), case
-    # restore_power false: the tag goes once the snapshot is done.
-    assert on_droplet(sim, ids["restore-power-false"]) == ["tag", "shutdown", "snapshot", "untag"]
+    # restore_power false: nothing is to be powered back on, so no tag says so.
+    assert on_droplet(sim, ids["restore-power-false"]) == ["shutdown", "snapshot"]
     assert droplet(sim, ids["restore-power-false"])["status"] == "off"
     assert not tagged(sim, ids["restore-power-false"])
 
@@ -195,3 +207,35 @@ def test_a_run_that_leaves_the_droplet_off_leaves_the_tag_for_the_next(
         assert len(snapshots(sim, ids[case])) == 1
     assert [r for r in mutating(sim) if str(ids["restore-power-false"]) in r["path"]] == []
     assert droplet(sim, ids["restore-power-false"])["status"] == "off"
+
+
+def test_a_droplet_powered_on_by_another_run_before_the_snapshot_is_powered_off_again(
+    sim, ansible_playbook, tmp_path
+):
+    ids = cases(tmp_path, sim, {"web": {"droplet": {"name": "web"}}})
+    # Right as our snapshot POST arrives, another client powers the Droplet on (as a run that
+    # found it off and tagged would): ours is refused, looks again, and finds it on.
+    sim.faults(
+        {
+            "kind": "busy",
+            "acts": "power_on",
+            "method": "POST",
+            "action_type": "snapshot",
+            "count": 1,
+        }
+    )
+    playbook_run = run(ansible_playbook, tmp_path)
+    assert result(playbook_run, "web")["failed"] is False, playbook_run.output
+    actions = sorted(sim.state()["actions"], key=lambda a: a["id"])
+    assert [a["type"] for a in actions] == [
+        "shutdown",
+        "power_on",  # the other client's
+        "shutdown",
+        "snapshot",
+        "power_on",
+    ]
+    # The snapshot was taken of a Droplet that was off: never a live one behind our back.
+    assert actions[2]["completed_at"] <= actions[3]["started_at"]
+    assert droplet(sim, ids["web"])["status"] == "active"
+    assert not tagged(sim, ids["web"])
+    assert len(snapshots(sim, ids["web"])) == 1

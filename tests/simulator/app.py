@@ -12,6 +12,7 @@ exactly one finds it unlocked. Only an injected delay sleeps, and it sleeps outs
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import time
@@ -100,8 +101,9 @@ class Simulator:
                 # Reset while this request was delayed: the world it was sent to is gone, and
                 # it must not leak into the next test. Answer as a lost connection would.
                 return Response(0, drop=True)
-            if any(rule.kind == "busy" for rule in fired):
-                self._another_client_acts(request.path)
+            for rule in fired:
+                if rule.kind == "busy":
+                    self._another_client_acts(request.path, rule.acts)
             if failure is None or failure.phase == "after":
                 response = self._answer(request)
             if failure is not None:  # with phase "after", the request took effect first
@@ -132,14 +134,15 @@ class Simulator:
         allowed = self.world.settings.tokens
         return token is not None and (not allowed or token in allowed)
 
-    def _another_client_acts(self, path: str) -> None:
+    def _another_client_acts(self, path: str, action_type: str) -> None:
         """Another client starts an Action on the Droplet of ``path``, if it can (a ``busy``
         rule)."""
         found = re.match(r"/v2/droplets/(\d+)", path)
         droplet = self.world.droplets.get(int(found[1])) if found else None
         if droplet is not None and droplet.pending is None:
             self.world.settle()
-            self.world.start_droplet_action(droplet, "password_reset", {})
+            with contextlib.suppress(errors.ApiError):  # refused: the Droplet cannot take it
+                self.world.start_droplet_action(droplet, action_type, {})
 
     def _fault_response(self, rule: FaultRule, request: Request) -> Response:
         if rule.kind == "drop":

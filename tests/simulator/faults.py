@@ -18,12 +18,12 @@ own ``after``: the request that matches it counts only once one matching that ca
 ``status`` answers with that status and DigitalOcean's error body (plus ``retry-after`` if
 given); ``delay`` holds the answer back for ``delay`` seconds of real time; ``drop`` closes the
 connection without a reply; ``errored`` makes the next matching Action end ``errored``; ``busy``
-is another client starting an Action (a ``password_reset``, which changes nothing) on the Droplet
-of the request's path just before the request arrives, so that it finds the Droplet locked (a
-POST gets the 422 "pending event"). With ``"phase": "after"`` a ``status`` or ``drop`` rule lets
-the request take effect first and then loses its answer: the case of a POST that reached the
-server although the client saw it fail; a ``delay`` rule holds back the answer of a request that
-has taken effect.
+is another client starting an Action (``acts``: a ``password_reset`` unless said otherwise, which
+changes nothing) on the Droplet of the request's path just before the request arrives, so that it
+finds the Droplet locked (a POST gets the 422 "pending event"). With ``"phase": "after"`` a
+``status`` or ``drop`` rule lets the request take effect first and then loses its answer: the case
+of a POST that reached the server although the client saw it fail; a ``delay`` rule holds back
+the answer of a request that has taken effect.
 
 ``count`` is how many times the rule fires before it is used up (default: forever, but once for
 ``errored``); ``probability`` is the chance that a matching request fires it. The dice are seeded,
@@ -50,6 +50,7 @@ class FaultRule:
     action_type: str | None = None
     token: str | None = None
     after: dict | None = None
+    acts: str = "password_reset"
     status: int = 500
     retry_after: float | None = None
     delay: float = 0.0
@@ -89,7 +90,7 @@ class FaultRule:
             or set(self.after) - {"method", "path", "action_type", "after"}
         ):
             raise ValueError("after must be an object with method, path, action_type and/or after")
-        for name in ("method", "path", "action_type", "token"):
+        for name in ("method", "path", "action_type", "token", "acts"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
                 raise ValueError(f"{name} must be a string")
         if self.path is not None:
