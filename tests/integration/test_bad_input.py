@@ -16,14 +16,26 @@ or so.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from dataclasses import dataclass
+from unittest import mock
 
 import pytest
 from ansible.errors import AnsibleError
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+
+try:  # ansible-core 2.19 and later
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # 2.16 to 2.18: the arguments are read from basic._ANSIBLE_ARGS
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        payload = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode()
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
+            yield
+
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils import _api
 from ansible_collections.oceanops.digitalocean.plugins.modules import (
