@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from tests.support import REPO
 from tests.support.returns import undocumented_keys
 from tests.support.simstate import api_requests, droplet, mutating, snapshots
 
@@ -150,6 +151,18 @@ def test_retention_applies_to_the_volume_snapshots_too(sim, ansible_playbook, we
         ("nightly-02", second),
     ]
     assert sorted(s["name"] for s in volume_snapshots(sim, second)) == ["nightly-00", "nightly-01"]
+
+
+def test_prune_playbook_prunes_the_volume_snapshots_too(sim, ansible_playbook, web1):
+    _first, second = volume_ids(sim, web1)
+    run = ansible_playbook(
+        REPO / "playbooks" / "prune.yml",
+        *("-e", f"droplet_id={web1}", "-e", "keep=1", "-e", "keep_prefix=nightly-"),
+        *("-e", "volumes=true"),
+    )
+    assert run.rc == 0, run.output
+    assert [s["name"] for s in volume_snapshots(sim, second)] == ["nightly-01"]
+    assert run.result("Summary, one line per Droplet")["msg"][0].startswith("web-1: deleted 2 (")
 
 
 def test_snapshot_info_lists_volume_snapshots(sim, ansible_playbook, web1):
