@@ -85,8 +85,7 @@ def get_action(client: Client, action_id: int, droplet_id: int | None = None) ->
     path = f"/actions/{action_id}"
     if droplet_id is not None:
         path = f"/droplets/{droplet_id}{path}"
-    answer = client.get(path)
-    return checked_action(answer.get("action") if isinstance(answer, dict) else None, "GET", path)
+    return checked_action(client.get(path).get("action"), "GET", path)
 
 
 def list_actions(client: Client, limit: int | None = None) -> Iterator[dict]:

@@ -197,6 +197,13 @@ class PowerCycle:
         """Whether the Droplet is off and carries the tag, for the next run to power it on."""
         return self.tagged and self.restore and self.droplet.get("status") == OFF
 
+    @property
+    def stale_tag(self) -> bool:
+        """Whether the Droplet carries the tag while on and idle: no run needs it any more."""
+        return (
+            self.tagged and self.droplet.get("status") == ACTIVE and not self.droplet.get("locked")
+        )
+
     def predicted_status(self) -> str:
         """The Droplet's status after the cycle, for check mode."""
         status = self.droplet.get("status")
@@ -239,7 +246,7 @@ class PowerCycle:
         there was nothing to finish.
         """
         status = self.droplet.get("status")
-        if self.tagged and status == ACTIVE and not self.droplet.get("locked"):
+        if self.stale_tag:
             if not check_mode:
                 self._unmark()
             return ACTIVE
@@ -319,7 +326,7 @@ class PowerCycle:
     def _settled(self, note: str) -> str:
         """After a failure that leaves the power as it is (``note`` read it): a tag of this run
         goes when the Droplet is on and idle (best effort); on an off Droplet it stays."""
-        if self.tagged and self.droplet.get("status") == ACTIVE and not self.droplet.get("locked"):
+        if self.stale_tag:
             with contextlib.suppress(DigitalOceanError):
                 self._unmark()
         return self._left_tagged(note)
