@@ -39,6 +39,14 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import
 )
 
 POWERED_OFF_BY = ("shutdown", "power_off")
+# Called with a fresh look at the Droplet right before a power Action: whether to go on.
+Ready = Callable[[dict], bool]
+
+
+def always(droplet: dict) -> bool:
+    return True
+
+
 # A power-off this close (by the server's clock) before the work's Action was made for it.
 RESUME_WINDOW = 60.0
 
@@ -67,6 +75,14 @@ class RunFailed(DigitalOceanError):
         return dict(self.error.failure(), message=str(self))
 
 
+class _NotReady(Exception):
+    """A power Action that ``ready`` declined, with the Droplet as last seen."""
+
+    def __init__(self, droplet: dict):
+        super().__init__()
+        self.droplet = droplet
+
+
 class PowerSwitch:
     """Power a Droplet off (gracefully first) or on, looking at it before every step.
 
@@ -81,24 +97,31 @@ class PowerSwitch:
         self.runner = runner
         self.started: list[dict] = []
 
-    def power_off(self, droplet: DropletTarget, shutdown_timeout: float) -> dict:
+    def power_off(
+        self, droplet: DropletTarget, shutdown_timeout: float, ready: Ready = always
+    ) -> dict:
         """Shut the Droplet down, or force it off if it is not ``off`` within ``shutdown_timeout``.
 
         DigitalOcean's ``shutdown`` is best effort: its Action can complete while the guest keeps
-        running. The Droplet counts as off only once its ``status`` says so. Returns the Droplet.
+        running. The Droplet counts as off only once its ``status`` says so. ``ready(droplet)`` is
+        called with the look right before each power-off POST; when it returns false, nothing is
+        started. Returns the Droplet.
         """
-        if shutdown_timeout > 0:
-            seen = self._shut_down(droplet, self.runner.grace(shutdown_timeout))
-            if seen.get("status") == OFF:
-                return seen
-        return self._switch(droplet, "power_off", OFF)
+        try:
+            if shutdown_timeout > 0:
+                seen = self._shut_down(droplet, self.runner.grace(shutdown_timeout), ready)
+                if seen.get("status") == OFF:
+                    return seen
+            return self._switch(droplet, "power_off", OFF, ready)
+        except _NotReady as declined:
+            return declined.droplet
 
     def power_on(self, droplet: DropletTarget) -> dict:
         """Power the Droplet on unless it is already ``active``; return it."""
         return self._switch(droplet, "power_on", ACTIVE)
 
-    def _shut_down(self, droplet: DropletTarget, grace: Deadline) -> dict:
-        seen, action = self._start_unless(droplet, "shutdown", OFF, grace)
+    def _shut_down(self, droplet: DropletTarget, grace: Deadline, ready: Ready) -> dict:
+        seen, action = self._start_unless(droplet, "shutdown", OFF, ready, grace)
         if action is None:
             return seen
         try:
@@ -107,8 +130,10 @@ class PowerSwitch:
             return seen
         return self.runner.wait_until(droplet, lambda d: d.get("status") == OFF, grace)
 
-    def _switch(self, droplet: DropletTarget, action_type: str, wanted: str) -> dict:
-        seen, action = self._start_unless(droplet, action_type, wanted)
+    def _switch(
+        self, droplet: DropletTarget, action_type: str, wanted: str, ready: Ready = always
+    ) -> dict:
+        seen, action = self._start_unless(droplet, action_type, wanted, ready)
         if action is None:
             return seen
         action = self.runner.wait(action)
@@ -118,9 +143,15 @@ class PowerSwitch:
         return seen
 
     def _start_unless(
-        self, droplet: DropletTarget, action_type: str, wanted: str, grace: Deadline | None = None
+        self,
+        droplet: DropletTarget,
+        action_type: str,
+        wanted: str,
+        ready: Ready,
+        grace: Deadline | None = None,
     ) -> tuple[dict, dict | None]:
-        """Start the Action unless the Droplet is ``wanted`` (or ``grace`` is over) when looked at.
+        """Start the Action unless the Droplet is ``wanted`` (or ``grace`` is over) when looked at;
+        raise :class:`_NotReady` when ``ready`` declines it.
 
         Returns the Droplet as last seen, and the Action started or None. The Droplet is looked at
         again after waiting out another Action, and once after a 422 such as "The droplet is
@@ -131,6 +162,8 @@ class PowerSwitch:
             seen = self.runner.wait_for_idle(droplet)
             if seen.get("status") == wanted or (grace is not None and grace.expired()):
                 return seen, None
+            if not ready(seen):
+                raise _NotReady(seen)
             try:
                 action = self.runner.try_start(droplet, action_type)
             except APIError as error:
@@ -165,7 +198,9 @@ class PowerCycle:
     run that powers the Droplet on, or from a Droplet found on and idle (left by a run that could
     not remove it).
     ``droplet`` is the Droplet of ``target`` as last seen; ``seen(droplet)`` is called with every
-    new look at it.
+    new look at it. ``needed(droplet)`` is asked with the look right before each power-off: when
+    it is false (another run did the work meanwhile, say), the Droplet is left as it is, and the
+    caller looks again.
     """
 
     runner: ActionRunner
@@ -178,12 +213,16 @@ class PowerCycle:
     tag: str | None = None
     work: str = "snapshot"
     seen: Callable[[dict], None] = lambda droplet: None
+    needed: Callable[[dict], bool] = always
 
     def __post_init__(self):
         self.switch = PowerSwitch(self.runner)
         # The tag's name as the account spells it (tag names are kept as first written).
         self.tag_name = self.tag
         self.tagged = self._carries_tag(self.droplet)
+        # Whether this run tagged it: until it removes the tag, a look that predates that (a
+        # shared view) does not say otherwise.
+        self.marked = False
         # Off and tagged: an earlier run powered it off and did not get to power it on.
         self.inherited = self.tagged and self.restore and self.droplet.get("status") == OFF
 
@@ -231,11 +270,18 @@ class PowerCycle:
         return False
 
     def power_off_now(self) -> None:
-        """Tag the Droplet (to be restored) and power it off; also when it was found on again
-        right before the work (another run powered it on meanwhile)."""
+        """Power the Droplet off, tagged first (to be restored); also when it was found on again
+        right before the work (another run powered it on meanwhile). Nothing happens when the look
+        right before says the work is not ``needed``."""
+        self._see(self.switch.power_off(self.target, self.shutdown_timeout, self._ready))
+
+    def _ready(self, droplet: dict) -> bool:
+        """Right before a power-off POST: whether the work still needs it; if so, the tag first."""
+        if not self.needed(droplet):
+            return False
         if self.restore:
             self._mark()
-        self._see(self.switch.power_off(self.target, self.shutdown_timeout))
+        return True
 
     def resume(self, made_at: str | None, check_mode: bool) -> str | None:
         """Finish what an earlier run left: power the Droplet on when that run left it off (it is
@@ -290,12 +336,12 @@ class PowerCycle:
         even when the Droplet was seen tagged: that look may be older than another run's untag."""
         if self.tag:
             self.tag_name = tag_resource(self.target.client, self.tag_name, self.target.id)
-            self.tagged = True
+            self.tagged = self.marked = True
 
     def _unmark(self) -> None:
         if self.tagged:
             untag_resource(self.target.client, self.tag_name, self.target.id)
-            self.tagged = False
+            self.tagged = self.marked = False
 
     def _left_tagged(self, note: str) -> str:
         """``note``, and what the tag still on an off Droplet means."""
@@ -332,7 +378,10 @@ class PowerCycle:
         return self._left_tagged(note)
 
     def _see(self, droplet: dict) -> None:
+        """The Droplet as seen now; an earlier run's tag counts as long as it shows."""
         self.droplet = droplet
+        if not self.marked:
+            self.tagged = self._carries_tag(droplet)
         self.seen(droplet)
 
 

@@ -410,6 +410,7 @@ class DropletSnapshot(DigitalOceanModule):
 
     volumes: DropletVolumes | None = None
     taken_by_another = False
+    looked_for: set = frozenset()
 
     def run(self) -> dict:
         began = time.monotonic()
@@ -530,9 +531,17 @@ class DropletSnapshot(DigitalOceanModule):
         """The Droplet's snapshots: ``listed`` when the Droplet, as last seen, has no snapshot
         that is not among them (no snapshot at all, at first), else read."""
         ids = self.droplet.get("snapshot_ids")
-        if isinstance(ids, list) and set(ids) <= {s.get("id") for s in listed or []}:
+        self.looked_for = set(ids) if isinstance(ids, list) else set()
+        if isinstance(ids, list) and self.looked_for <= {s.get("id") for s in listed or []}:
             return list(listed or [])
         return droplet_snapshots(self.client, self.droplet["id"])
+
+    def _nothing_new(self, droplet: dict) -> bool:
+        """Whether ``droplet`` lists no snapshot it did not list when its snapshots were last
+        looked at: else another run may have taken ours meanwhile, and powering off waits for a
+        look at them."""
+        ids = droplet.get("snapshot_ids")
+        return not isinstance(ids, list) or set(ids) <= self.looked_for
 
     def _power_cycle(self) -> PowerCycle:
         return PowerCycle(
@@ -545,6 +554,7 @@ class DropletSnapshot(DigitalOceanModule):
             wait=self.params["wait"],
             tag=RESTORE_POWER_TAG if self.params["power_tag"] else None,
             seen=self._seen,
+            needed=self._nothing_new,
         )
 
     def _take_snapshot(self, cycle: PowerCycle, snapshots: list) -> bool:
@@ -552,12 +562,12 @@ class DropletSnapshot(DigitalOceanModule):
 
         With ``wait`` false, the snapshot Action is left running.
         """
-        if self.volumes is not None:  # while the Droplet is off: one consistent picture
-            self.result["volume_snapshots"] = self.volumes.take()
         action = self._start_snapshot(cycle, snapshots)
         if action is None:  # another run took it meanwhile (or an earlier one, without waiting)
             self.result["changed"] = cycle.powered_off
             self.taken_by_another = True
+            if "volume_snapshots" not in self.result:
+                self._report_volumes()
             return True
         if self.params["wait"]:
             self.runner.wait(action)
@@ -580,7 +590,8 @@ class DropletSnapshot(DigitalOceanModule):
         Looks again right before every POST: while this run waited (for the shutdown, or a pending
         event of another run), that run may have taken the snapshot, or powered the Droplet on
         (then it is powered off again). The Droplet as last seen lists its snapshots' ids; only a
-        new one among them is read.
+        new one among them is read. The volumes' snapshots are taken first, once the Droplet is
+        off: one consistent picture.
         """
         while True:
             snapshots = self._snapshots(snapshots)
@@ -589,6 +600,8 @@ class DropletSnapshot(DigitalOceanModule):
             if self.params["power_off"] and self.droplet.get("status") != OFF:
                 cycle.power_off_now()
                 continue
+            if self.volumes is not None and "volume_snapshots" not in self.result:
+                self.result["volume_snapshots"] = self.volumes.take()
             try:
                 action = self.runner.try_start(self.target, "snapshot", name=self.params["name"])
             except APIError as error:

@@ -303,6 +303,44 @@ def test_two_runs_at_once_on_one_droplet_make_exactly_one_snapshot(sim, run, tmp
     assert {status for _kind, status in action_posts(sim)} <= {201, 422}
 
 
+def test_a_run_that_sees_the_snapshot_taken_meanwhile_leaves_the_power_alone(sim, run, tmp_path):
+    (droplet_id,) = seed(sim, time_scale=0.02)
+    # One run's first look at the Droplet is answered late: by then the other run has taken the
+    # snapshot and powered the Droplet back on.
+    sim.faults(
+        {
+            "kind": "delay",
+            "phase": "after",
+            "delay": 8.0,
+            "count": 1,
+            "method": "GET",
+            "path": r"^/v2/droplets/\d+$",
+        }
+    )
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("first ansible_connection=local\nsecond ansible_connection=local\n")
+    result = run(
+        play(snapshot_task(droplet_id=droplet_id, name="nightly"), hosts="all"),
+        "-i",
+        str(inventory),
+        "--forks",
+        "2",
+    )
+    assert result.rc == 0, result.output
+    (made,) = snapshots(sim, droplet_id)
+    outcomes = sorted(
+        (r["changed"], [a["type"] for a in r["actions"]], r["snapshot"]["id"])
+        for r in result.results("Snapshot")
+    )
+    assert outcomes == [
+        (False, [], int(made["id"])),
+        (True, ["shutdown", "snapshot", "power_on"], int(made["id"])),
+    ]
+    assert [kind for kind, _status in action_posts(sim)] == ["shutdown", "snapshot", "power_on"]
+    assert droplet(sim, droplet_id)["status"] == "active"
+    assert droplet(sim, droplet_id)["tags"] == []
+
+
 # -- wait: false, async ----------------------------------------------------------------------------
 
 
