@@ -45,12 +45,15 @@ options:
         HTTP 429.
       - While they wait for Actions, one run at a time reads the account's newest Actions and
         Droplets for all of them, instead of each polling its own.
+      - Droplets that they tag or untag at the same moment (the power-intent tag of
+        M(oceanops.digitalocean.droplet_snapshot)) go out in one request; runs that have tagged
+        lately wait half a second for the others to join.
       - They share small files in a directory only this user can read (mode 0700),
         E(OCEANOPS_CACHE_DIR), else C($XDG_CACHE_HOME/oceanops.digitalocean), else
         C(~/.cache/oceanops.digitalocean). The files are named after a hash of the API URL and
         the token; the token is written nowhere. A file that is missing, unreadable or too old
         is never trusted; the run then reads for itself.
-      - V(false) makes the run pace and poll alone.
+      - V(false) makes the run pace, poll and tag alone.
     type: bool
     default: true
 requirements:

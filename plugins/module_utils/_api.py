@@ -262,6 +262,8 @@ class Client:
         self.requests_sent = 0
         # Set to a SharedBudget (``_pacing.py``) to take turns with the other runs of the token.
         self.budget = None
+        # Set to a SharedBatch (``_batch.py``) to send what they tag at once in one request.
+        self.batch = None
         self._last_headers: dict | None = None
         self._token = token
         self._pause = 0.0

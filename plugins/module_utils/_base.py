@@ -26,6 +26,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     Client,
     DigitalOceanError,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._batch import shared_batch
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._pacing import shared_budget
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._watch import SharedWatch
 
@@ -105,6 +106,7 @@ class DigitalOceanModule:
         )
         if self.params["shared_cache"]:
             self.client.budget = shared_budget(self.client)
+            self.client.batch = shared_batch(self.client.account)
         self._warned: set[str] = set()
 
     def run(self) -> dict:  # pragma: no cover - every module implements it

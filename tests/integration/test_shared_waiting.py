@@ -17,8 +17,9 @@ SNAPSHOT = REPO / "playbooks" / "snapshot.yml"
 FLEET = [{"name": f"web-{n}", "tags": ["web"]} for n in range(1, 5)]
 
 
-def fleet_run(sim, ansible_playbook, tmp_path, cache_dir) -> Counter:
-    """snapshot.yml over the fleet, all at once; the requests it sent, by kind."""
+def fleet_run(sim, ansible_playbook, tmp_path, cache_dir) -> tuple[Counter, dict]:
+    """snapshot.yml over the fleet, all at once; the requests it sent, by kind, and how many
+    requests tagged and untagged the Droplets (each Droplet once)."""
     sim.reset(droplets=FLEET, settings={"time_scale": 0.01})
     inventory = tmp_path / "fleet.droplets.yml"
     inventory.write_text(yaml.safe_dump({"plugin": "oceanops.digitalocean.droplets"}))
@@ -39,7 +40,19 @@ def fleet_run(sim, ansible_playbook, tmp_path, cache_dir) -> Counter:
         d["id"] for d in state["droplets"]
     ]
     assert {d["status"] for d in state["droplets"]} == {"active"}
-    return Counter(f"{r['method']} {re.sub(r'/[0-9]+', '', r['path'])}" for r in api_requests(sim))
+    assert {tuple(d["tags"]) for d in state["droplets"]} == {("web",)}
+    requests = api_requests(sim)
+    tagging = {}
+    for method in ("POST", "DELETE"):
+        done = [
+            r
+            for r in requests
+            if r["method"] == method and r["path"].endswith("/resources") and r["status"] < 300
+        ]
+        ids = [int(resource["resource_id"]) for r in done for resource in r["body"]["resources"]]
+        assert sorted(ids) == sorted(d["id"] for d in state["droplets"])
+        tagging[method] = len(done)
+    return Counter(f"{r['method']} {re.sub(r'/[0-9]+', '', r['path'])}" for r in requests), tagging
 
 
 @pytest.mark.slow
@@ -47,11 +60,11 @@ def fleet_run(sim, ansible_playbook, tmp_path, cache_dir) -> Counter:
 def test_forks_share_their_polls_and_fall_back_to_their_own_without_a_private_cache(
     sim, ansible_playbook, tmp_path
 ):
-    shared = fleet_run(sim, ansible_playbook, tmp_path, tmp_path / "cache")
+    shared, shared_tagging = fleet_run(sim, ansible_playbook, tmp_path, tmp_path / "cache")
     # A directory that others can read is never used: each fork reads for itself.
     (open_dir := tmp_path / "open").mkdir()
     os.chmod(open_dir, 0o755)
-    alone = fleet_run(sim, ansible_playbook, tmp_path, open_dir)
+    alone, alone_tagging = fleet_run(sim, ansible_playbook, tmp_path, open_dir)
 
     print(f"shared: {dict(shared)}; alone: {dict(alone)}")
     assert (
@@ -62,11 +75,16 @@ def test_forks_share_their_polls_and_fall_back_to_their_own_without_a_private_ca
     assert shared["GET /v2/actions"] <= alone["GET /v2/actions"] / 3
     reads = ("GET /v2/actions", "GET /v2/droplets")
     assert sum(shared[r] for r in reads) <= sum(alone[r] for r in reads) / 2
-    # Besides, each Droplet is tagged while it is off and untagged after. The tag is created by
-    # the first fork to find it missing, and by each that raced it: a 404, a create, a retry.
-    tags = sum(n for request, n in shared.items() if "/v2/tags" in request)
-    assert 1 <= shared["POST /v2/tags"] <= len(FLEET)
-    assert tags == 2 * len(FLEET) + 2 * shared["POST /v2/tags"]
+    # Besides, each Droplet is tagged while it is off and untagged after: alone, one request
+    # each; shared, the forks that tag at the same moment share one. The tag is created by the
+    # first fork to find it missing, and by each that raced it: a 404, a create, a retry.
+    print(f"tagging requests: shared {shared_tagging}; alone {alone_tagging}")
+    assert alone_tagging == {"POST": len(FLEET), "DELETE": len(FLEET)}
+    assert all(1 <= n <= len(FLEET) for n in shared_tagging.values())
+    for counts, tagging in ((shared, shared_tagging), (alone, alone_tagging)):
+        tags = sum(n for request, n in counts.items() if "/v2/tags" in request)
+        assert 1 <= counts["POST /v2/tags"] <= len(FLEET)
+        assert tags == sum(tagging.values()) + 2 * counts["POST /v2/tags"]
     assert sum(shared.values()) - tags <= 7 * len(FLEET)
     assert not list(open_dir.iterdir())
     for path in (tmp_path / "cache").iterdir():
