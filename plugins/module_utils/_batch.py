@@ -23,7 +23,8 @@ from typing import Any, Callable
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._cache import SharedFile
 
-# How long a run waits for others to queue theirs, when others queued that kind lately.
+# How long a run waits for others to queue theirs, when other runs that are still going queued
+# that kind lately (a fleet's forks; not the runs before this one, one host after another).
 WINDOW = 0.5
 LATELY = 10.0
 # A queued item is taken by its own run this long after its window at the latest; later, its run
@@ -74,13 +75,15 @@ class SharedBatch:
 
     def _queue(self, kind: str, key: str, item: Any) -> float:
         """Queue the item; return how long to wait for others."""
+        me = os.getpid()
         with self.store.locked():
             state, now = self._state()
-            lately = now - state["last"].get(kind, 0.0) < LATELY
+            runs = state["last"].setdefault(kind, {})
+            others = [int(pid) for pid in runs if pid != str(me)]
             state["queue"].append({"key": key, "kind": kind, "item": item, "at": now})
-            state["last"][kind] = now
+            runs[str(me)] = now
             self.store.write(state)
-        return WINDOW if lately else 0.0
+        return WINDOW if any(self._alive(pid) for pid in others) else 0.0
 
     def _take(self, kind: str, key: str) -> list | None:
         """This run's item and up to ``LIMIT`` of the kind, out of the queue; None when another
@@ -131,7 +134,7 @@ class SharedBatch:
         return {
             "queue": [e for e in _list(state, "queue") if _since(e, now) <= WINDOW + GRACE],
             "sent": [s for s in _list(state, "sent") if _since(s, now) <= KEEP],
-            "last": {k: t for k, t in last.items() if isinstance(t, (int, float))},
+            "last": {kind: _recent(runs, now) for kind, runs in last.items()},
         }, now
 
 
@@ -152,6 +155,17 @@ def _since(entry: Any, now: float) -> float:
     if isinstance(entry, dict) and isinstance(entry.get("at"), (int, float)):
         return now - entry["at"]
     return float("inf")
+
+
+def _recent(runs: Any, now: float) -> dict:
+    """The runs (process id: when) that queued an item of a kind within ``LATELY``."""
+    if not isinstance(runs, dict):
+        return {}
+    return {
+        pid: at
+        for pid, at in runs.items()
+        if pid.isdigit() and isinstance(at, (int, float)) and now - at < LATELY
+    }
 
 
 def _unique(items: list) -> list:

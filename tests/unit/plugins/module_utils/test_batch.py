@@ -38,11 +38,11 @@ def store(tmp_path) -> SharedFile:
     return SharedFile("0123456789abcdef01234567", "batch", str(tmp_path / "cache"))
 
 
-def lately(tmp_path, kind: str = KIND) -> None:
-    """Another run queued an item of ``kind`` a moment ago: runs now wait for each other."""
+def lately(tmp_path, pid: int = 1) -> None:
+    """Process ``pid`` (alive: init) queued an item a moment ago: runs now wait for others."""
     shared = store(tmp_path)
     with shared.locked():
-        shared.write({"queue": [], "sent": [], "last": {kind: time.time()}})
+        shared.write({"queue": [], "sent": [], "last": {KIND: {str(pid): time.time()}}})
 
 
 def at_once(tmp_path, count: int, send, **options) -> list:
@@ -79,6 +79,17 @@ def test_a_run_alone_sends_at_once(tmp_path):
     assert batch.submit(KIND, {"id": 7}, send) == "Oceanops-Restore-Power"
     assert send.requests == [[7]]
     assert slept == [0.0]
+
+
+def test_runs_one_after_another_wait_for_nothing(tmp_path):
+    send, slept = Sends(), []
+    lately(tmp_path, pid=4_000_000)  # a run before this one, gone
+    batch = SharedBatch(store(tmp_path), sleep=slept.append)
+    batch.submit(KIND, {"id": 1}, send)
+    batch.submit("untag oceanops-restore-power", {"id": 1}, send)
+    batch.submit(KIND, {"id": 2}, send)  # this run's own items are no reason to wait either
+    assert slept == [0.0, 0.0, 0.0]
+    assert send.requests == [[1], [1], [2]]
 
 
 def test_runs_that_queue_at_the_same_moment_share_one_request(tmp_path):
