@@ -107,10 +107,10 @@ options:
         taking it, if it does not), so a run that was killed, timed out or did not wait
         (O(wait=false)) never leaves a Droplet off that was found on. A tag found on a Droplet
         that is on and idle is removed.
-      - The tag is created in the account when missing. It costs two requests per snapshot
-        (fewer in fleet runs: with O(shared_cache), forks that tag at the same moment share one
-        request), and needs the token's C(tag:create), C(tag:delete) and C(droplet:update)
-        scopes.
+      - The tag is created in the account when missing. It costs two requests per snapshot, or
+        a share of one in fleet runs (with O(shared_cache), forks that tag at the same moment
+        share one request). It needs the token's C(tag:create), C(tag:delete) and
+        C(droplet:update) scopes.
       - While it is on, the Droplet is also in what selects Droplets by tag (a group
         C(tag_oceanops_restore_power) of the inventory plugin, say); a tool that manages the
         Droplet's tags itself (Terraform) may remove it.
