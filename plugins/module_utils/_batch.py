@@ -8,8 +8,8 @@ resources would do. :class:`SharedBatch` gathers such items in a shared file (``
 queues its item and, when other runs have queued items of that kind lately, waits a moment for
 more; then the first run to find its item still queued takes every queued item of the kind and
 sends them in one request, and the others read its outcome. A run whose item went out in a request
-that failed, or whose sender died, sends its own; so does a run that cannot use the shared file. A
-run alone waits for nothing.
+that failed, or whose sender died or takes too long, sends its own; so does a run that cannot use
+the shared file. A run alone waits for nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import time
 from typing import Any, Callable
@@ -32,9 +33,12 @@ LATELY = 10.0
 GRACE = 2.0
 # Outcomes are kept this long for the runs that wait for them.
 KEEP = 600.0
+# A run whose item another run sends waits this long at most for its outcome, then sends its own.
+PATIENCE = 60.0
 # How often a waiting run reads the shared file (no request).
 TICK = 0.05
 LIMIT = 50  # items per request
+PID = re.compile(r"[0-9]{1,7}")
 
 
 class SharedBatch:
@@ -59,7 +63,7 @@ class SharedBatch:
         try:
             self._sleep(self._queue(kind, key, item))
             taken = self._take(kind, key)
-        except OSError:  # the shared file cannot be used: send alone
+        except Exception:  # the shared file cannot be used (or holds nonsense): send alone
             return send([item])
         if taken is None:
             return self._await(key, item, send)
@@ -79,7 +83,7 @@ class SharedBatch:
         with self.store.locked():
             state, now = self._state()
             runs = state["last"].setdefault(kind, {})
-            others = [int(pid) for pid in runs if pid != str(me)]
+            others = [_pid(pid) for pid in runs if pid != str(me)]
             state["queue"].append({"key": key, "kind": kind, "item": item, "at": now})
             runs[str(me)] = now
             self.store.write(state)
@@ -104,7 +108,8 @@ class SharedBatch:
 
     def _settle(self, key: str, ok: bool, result: Any = None) -> None:
         """Record the outcome of the request that carried ``key`` (best effort)."""
-        with contextlib.suppress(OSError), self.store.locked():  # else: they see this run gone
+        # Else the others send their own once they see this run gone, or after PATIENCE.
+        with contextlib.suppress(Exception), self.store.locked():
             state, _now = self._state()
             sent = _sent_with(state, key)
             if sent is not None:
@@ -113,15 +118,15 @@ class SharedBatch:
 
     def _await(self, key: str, item: Any, send: Callable[[list], Any]) -> Any:
         """The outcome of the request another run sends this item in; this run's own request
-        when that one failed, or its sender is gone."""
+        when that one failed, or its sender is gone or has not answered within ``PATIENCE``."""
+        until = self._clock() + PATIENCE
         while True:
-            state = self.store.read()
-            sent = _sent_with(state, key)
+            sent = _sent_with(self.store.read(fresh=True), key)
             if sent is None or sent.get("ok") is False:
                 return send([item])
-            if sent.get("ok"):
+            if sent.get("ok") is True:
                 return sent.get("result")
-            if not self._alive(sent.get("pid")):
+            if self._clock() >= until or not self._alive(_pid(sent.get("pid"))):
                 return send([item])
             self._sleep(TICK)
 
@@ -151,9 +156,11 @@ def _list(state: dict, name: str) -> list:
 
 
 def _since(entry: Any, now: float) -> float:
-    """How long ago the entry was written; infinite for anything but an entry."""
-    if isinstance(entry, dict) and isinstance(entry.get("at"), (int, float)):
-        return now - entry["at"]
+    """How long ago the entry was written; infinite for anything but an entry, or one from the
+    future (the clock was set back since)."""
+    at = entry.get("at") if isinstance(entry, dict) else None
+    if isinstance(at, (int, float)) and now >= at:
+        return now - at
     return float("inf")
 
 
@@ -164,7 +171,7 @@ def _recent(runs: Any, now: float) -> dict:
     return {
         pid: at
         for pid, at in runs.items()
-        if pid.isdigit() and isinstance(at, (int, float)) and now - at < LATELY
+        if _pid(pid) is not None and _since({"at": at}, now) < LATELY
     }
 
 
@@ -173,8 +180,15 @@ def _unique(items: list) -> list:
     return list({json.dumps(item, sort_keys=True): item for item in items}.values())
 
 
-def _process_alive(pid: Any) -> bool:
-    if not isinstance(pid, int):
+def _pid(value: Any) -> int | None:
+    """A process id, from the shared file: an int, or digits."""
+    if isinstance(value, str) and PID.fullmatch(value):
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value < 2**22 else None
+
+
+def _process_alive(pid: int | None) -> bool:
+    if pid is None:
         return False
     try:
         os.kill(pid, 0)

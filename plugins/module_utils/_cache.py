@@ -51,16 +51,20 @@ class SharedFile:
             return False
         return info.st_uid == os.getuid() and not info.st_mode & 0o077
 
-    def read(self) -> Any:
-        """The file's content, or None when it is missing, unreadable or not private."""
+    def read(self, fresh: bool = False) -> Any:
+        """The file's content, or None when it is missing, unreadable or not private.
+
+        The content last read is kept while the file's inode, time and size stay the same (a
+        poll that finds nothing new reads nothing); ``fresh`` reads it anyway. Every write is a
+        new file (os.replace), but the file system may reuse an inode within its timestamp
+        granularity: what is read to be changed (under :meth:`locked`) is always read afresh.
+        """
         if not self.private():
             return None
         try:
-            # Every write is a new file (os.replace): its inode tells it apart, even within the
-            # file system's timestamp granularity.
             info = os.stat(self.path)
             stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
-            if stamp != self._stamp:
+            if fresh or stamp != self._stamp:
                 with open(self.path, encoding="utf-8") as handle:
                     self._content = json.load(handle)
                 self._stamp = stamp
@@ -88,6 +92,7 @@ class SharedFile:
             raise OSError(f"{self.directory} is not private to this user (mode 0700)")
         with open(self.path[: -len(".json")] + ".lock", "a", encoding="utf-8") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            self._stamp = None  # what another run wrote just before is read afresh
             try:
                 yield self
             finally:

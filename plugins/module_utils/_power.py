@@ -272,8 +272,12 @@ class PowerCycle:
     def power_off_now(self) -> None:
         """Power the Droplet off, tagged first (to be restored); also when it was found on again
         right before the work (another run powered it on meanwhile). Nothing happens when the look
-        right before says the work is not ``needed``."""
+        right before says the work is not ``needed``. Once it is off, a tag that another run
+        removed meanwhile (it saw the Droplet on) is written again."""
         self._see(self.switch.power_off(self.target, self.shutdown_timeout, self._ready))
+        off = self.droplet.get("status") == OFF
+        if off and self.marked and not self._carries_tag(self.droplet):
+            self._mark()
 
     def _ready(self, droplet: dict) -> bool:
         """Right before a power-off POST: whether the work still needs it; if so, the tag first."""

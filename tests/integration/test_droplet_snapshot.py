@@ -339,6 +339,9 @@ def test_a_run_that_sees_the_snapshot_taken_meanwhile_leaves_the_power_alone(sim
     assert [kind for kind, _status in action_posts(sim)] == ["shutdown", "snapshot", "power_on"]
     assert droplet(sim, droplet_id)["status"] == "active"
     assert droplet(sim, droplet_id)["tags"] == []
+    # Only the run that powered the Droplet off tagged it (and untagged it after).
+    tagging = [r["method"] for r in tag_requests(sim) if r["path"].endswith("/resources")]
+    assert [m for m in tagging if m == "DELETE"] == ["DELETE"]
 
 
 # -- wait: false, async ----------------------------------------------------------------------------

@@ -7,8 +7,15 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions imp
     Deadline,
     PollSchedule,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import PowerSwitch
-from tests.support.simstate import action_posts
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import (
+    PowerCycle,
+    PowerSwitch,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import (
+    RESTORE_POWER_TAG,
+    untag_resource,
+)
+from tests.support.simstate import action_posts, tag_requests
 
 FAST = PollSchedule(fixed=0.02)  # Actions run 100 times faster in these tests
 
@@ -71,3 +78,51 @@ def test_a_power_action_refused_because_another_run_did_it_is_no_failure(
     assert power.power_off(droplet, shutdown_timeout=0)["status"] == "off"
     assert action_posts(sim) == [("power_off", 201), ("power_off", 422)]
     assert power.started == []
+
+
+def cycle(client, droplet, **options) -> PowerCycle:
+    runner = ActionRunner(client, Deadline(30), FAST)
+    return PowerCycle(
+        runner,
+        droplet,
+        droplet.read(),
+        power_off=True,
+        shutdown_timeout=5,
+        restore=True,
+        tag=RESTORE_POWER_TAG,
+        **options,
+    )
+
+
+def test_the_tag_goes_on_right_before_the_power_off_and_again_if_another_run_removed_it(
+    sim, client, droplet, droplet_id
+):
+    power = cycle(client, droplet)
+    start = power.runner.try_start
+
+    def start_then_another_run_untags(*args, **kwargs):
+        action = start(*args, **kwargs)
+        # Another run, which saw the Droplet on a moment ago, removes "its stale tag".
+        untag_resource(client, RESTORE_POWER_TAG, droplet_id)
+        return action
+
+    power.runner.try_start = start_then_another_run_untags
+    power.power_off_now()
+    assert sim.state()["droplets"][0]["status"] == "off"
+    assert RESTORE_POWER_TAG in sim.state()["droplets"][0]["tags"]
+    tagging = [r["method"] for r in tag_requests(sim) if r["path"].endswith("/resources")]
+    assert [m for m in tagging if m == "DELETE"] == ["DELETE"] and tagging[-1] == "POST"
+
+
+def test_a_power_off_the_work_no_longer_needs_is_neither_tagged_nor_sent(sim, client, droplet):
+    looked_at = []
+
+    def needed(seen: dict) -> bool:
+        looked_at.append(seen["status"])
+        return False
+
+    power = cycle(client, droplet, needed=needed)
+    power.power_off_now()
+    assert looked_at == ["active"]
+    assert power.droplet["status"] == "active" and not power.powered_off
+    assert action_posts(sim) == [] and tag_requests(sim) == []

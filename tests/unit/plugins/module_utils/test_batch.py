@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
 import time
 
 import pytest
 
+from ansible_collections.oceanops.digitalocean.plugins.module_utils import _batch
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._batch import (
     LIMIT,
+    PATIENCE,
     WINDOW,
     SharedBatch,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._cache import SharedFile
 
 KIND = "tag oceanops-restore-power"
+UNTAG = "untag oceanops-restore-power"
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
 
 class Sends:
@@ -45,9 +56,9 @@ def lately(tmp_path, pid: int = 1) -> None:
         shared.write({"queue": [], "sent": [], "last": {KIND: {str(pid): time.time()}}})
 
 
-def at_once(tmp_path, count: int, send, **options) -> list:
-    """``count`` runs submit at once; each run's window ends once all have queued. Returns what
-    each got (or the error it raised)."""
+def at_once(tmp_path, count: int, send, kinds=(KIND,), **options) -> list:
+    """``count`` runs submit at once (run n an item of ``kinds[n % len(kinds)]``); each run's
+    window ends once all have queued. Returns what each got (or the error it raised)."""
     queued = threading.Barrier(count)
 
     def sleep(seconds: float) -> None:
@@ -61,16 +72,23 @@ def at_once(tmp_path, count: int, send, **options) -> list:
     def run(n: int) -> None:
         batch = SharedBatch(store(tmp_path), sleep=sleep, **options)
         try:
-            outcomes[n] = batch.submit(KIND, {"id": n}, send)
+            outcomes[n] = batch.submit(kinds[n % len(kinds)], {"id": n}, send)
         except RuntimeError as error:
             outcomes[n] = error
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
     return outcomes
+
+
+@pytest.fixture
+def patient(monkeypatch):
+    """Queued items of runs that are slow to start under load are not taken for a dead run's."""
+    monkeypatch.setattr(_batch, "GRACE", 60.0)
 
 
 def test_a_run_alone_sends_at_once(tmp_path):
@@ -83,7 +101,7 @@ def test_a_run_alone_sends_at_once(tmp_path):
 
 def test_runs_one_after_another_wait_for_nothing(tmp_path):
     send, slept = Sends(), []
-    lately(tmp_path, pid=4_000_000)  # a run before this one, gone
+    lately(tmp_path, pid=dead_pid())  # a run before this one, gone
     batch = SharedBatch(store(tmp_path), sleep=slept.append)
     batch.submit(KIND, {"id": 1}, send)
     batch.submit("untag oceanops-restore-power", {"id": 1}, send)
@@ -92,6 +110,7 @@ def test_runs_one_after_another_wait_for_nothing(tmp_path):
     assert send.requests == [[1], [1], [2]]
 
 
+@pytest.mark.usefixtures("patient")
 def test_runs_that_queue_at_the_same_moment_share_one_request(tmp_path):
     lately(tmp_path)
     send = Sends()
@@ -100,6 +119,22 @@ def test_runs_that_queue_at_the_same_moment_share_one_request(tmp_path):
     assert outcomes == ["Oceanops-Restore-Power"] * 6
 
 
+@pytest.mark.usefixtures("patient")
+def test_items_of_other_kinds_queued_at_the_same_moment_go_in_their_own_requests(tmp_path):
+    lately(tmp_path)
+    with store(tmp_path).locked():  # the untagging runs have been going too
+        state = store(tmp_path).read()
+        state["last"][UNTAG] = {"1": time.time()}
+        store(tmp_path).write(state)
+
+    def send(items: list) -> list:
+        return sorted(item["id"] for item in items)
+
+    outcomes = at_once(tmp_path, 6, send, kinds=(KIND, UNTAG))
+    assert outcomes == [[0, 2, 4], [1, 3, 5]] * 3
+
+
+@pytest.mark.usefixtures("patient")
 def test_one_request_carries_at_most_the_limit(tmp_path):
     lately(tmp_path)
     send = Sends()
@@ -108,6 +143,7 @@ def test_one_request_carries_at_most_the_limit(tmp_path):
     assert sorted(n for items in send.requests for n in items) == list(range(LIMIT + 3))
 
 
+@pytest.mark.usefixtures("patient")
 def test_a_failed_request_for_several_makes_each_run_send_its_own(tmp_path):
     lately(tmp_path)
     send = Sends(fail=lambda items: len(items) > 1 or items[0]["id"] == 2)
@@ -127,6 +163,8 @@ def another_run_takes(tmp_path, ok, result="Oceanops-Restore-Power", pid=None):
     them: its outcome is ``ok`` (None: still sending), from process ``pid``."""
 
     def sleep(seconds: float) -> None:
+        if seconds != WINDOW:  # the waits for the outcome
+            return
         shared = store(tmp_path)
         with shared.locked():
             state = shared.read()
@@ -147,18 +185,41 @@ def test_a_run_whose_item_another_sent_takes_that_request_s_answer(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("ok", "alive"), [(False, True), (None, False)], ids=["that request failed", "its sender died"]
+    ("ok", "sender"),
+    [(False, os.getpid()), (None, "dead"), (None, "00x")],
+    ids=["that request failed", "its sender died", "its sender is nonsense"],
 )
-def test_a_run_whose_item_another_took_sends_its_own_when(tmp_path, ok, alive):
+def test_a_run_whose_item_another_took_sends_its_own_when(tmp_path, ok, sender):
     lately(tmp_path)
     send = Sends()
-    batch = SharedBatch(
-        store(tmp_path),
-        sleep=another_run_takes(tmp_path, ok=ok, pid=4_000_000),
-        alive=lambda pid: alive,
-    )
+    pid = dead_pid() if sender == "dead" else sender
+    took, began = another_run_takes(tmp_path, ok=ok, pid=pid), time.time()
+    clock = [began]
+
+    def sleep(seconds: float) -> None:
+        took(seconds)
+        clock[0] += seconds
+
+    batch = SharedBatch(store(tmp_path), clock=lambda: clock[0], sleep=sleep)
     assert batch.submit(KIND, {"id": 1}, send) == "Oceanops-Restore-Power"
     assert send.requests == [[1]]
+    assert clock[0] == began + WINDOW  # at once, not after waiting for an outcome
+
+
+def test_a_run_waits_for_a_sender_that_is_still_going_only_so_long(tmp_path):
+    lately(tmp_path)
+    send, began = Sends(), time.time()
+    clock = [began]
+    took = another_run_takes(tmp_path, ok=None)  # this very process: alive, and never answers
+
+    def sleep(seconds: float) -> None:
+        took(seconds)
+        clock[0] += seconds
+
+    batch = SharedBatch(store(tmp_path), clock=lambda: clock[0], sleep=sleep)
+    assert batch.submit(KIND, {"id": 1}, send) == "Oceanops-Restore-Power"
+    assert send.requests == [[1]]
+    assert clock[0] == pytest.approx(began + WINDOW + PATIENCE, abs=0.1)
 
 
 def test_a_dead_run_s_queued_item_is_never_sent(tmp_path):
@@ -171,7 +232,19 @@ def test_a_dead_run_s_queued_item_is_never_sent(tmp_path):
     assert send.requests == [[1]]
 
 
-@pytest.mark.parametrize("content", ["[]", "{}", '{"queue": [1, {"at": "x"}], "sent": 3}', "{"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[]",
+        "{}",
+        "{",
+        '{"queue": [1, {"at": "x"}], "sent": 3}',
+        '{"last": {"tag oceanops-restore-power": {"\u00b2": 1e12, "99999999999999999999": 1e12}}}',
+        '{"queue": [{"key": "k", "kind": "tag oceanops-restore-power", "item": {"id": 9}, '
+        '"at": 1e12}]}',
+    ],
+    ids=["list", "empty", "truncated", "wrong types", "odd pids", "from the future"],
+)
 def test_a_damaged_file_is_started_afresh(tmp_path, content):
     shared = store(tmp_path)
     os.makedirs(shared.directory, mode=0o700)
