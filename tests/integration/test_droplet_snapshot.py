@@ -281,17 +281,22 @@ def test_ctrl_c_then_rerun_completes_with_exactly_one_snapshot(sim, run, tmp_pat
     assert droplet(sim, droplet_id)["status"] == "active"
 
 
-def test_two_runs_at_once_on_one_droplet_make_exactly_one_snapshot(sim, run, tmp_path):
-    (droplet_id,) = seed(sim, time_scale=0.05)
+def two_runs_at_once(run, tmp_path, droplet_id: int):
+    """The snapshot task on two hosts, both on this Droplet, at the same time."""
     inventory = tmp_path / "hosts.ini"
     inventory.write_text("first ansible_connection=local\nsecond ansible_connection=local\n")
-    result = run(
+    return run(
         play(snapshot_task(droplet_id=droplet_id, name="nightly"), hosts="all"),
         "-i",
         str(inventory),
         "--forks",
         "2",
     )
+
+
+def test_two_runs_at_once_on_one_droplet_make_exactly_one_snapshot(sim, run, tmp_path):
+    (droplet_id,) = seed(sim, time_scale=0.05)
+    result = two_runs_at_once(run, tmp_path, droplet_id)
     assert result.rc == 0, result.output
     first, second = result.results("Snapshot")
     (made,) = snapshots(sim, droplet_id)
@@ -317,15 +322,7 @@ def test_a_run_that_sees_the_snapshot_taken_meanwhile_leaves_the_power_alone(sim
             "path": r"^/v2/droplets/\d+$",
         }
     )
-    inventory = tmp_path / "hosts.ini"
-    inventory.write_text("first ansible_connection=local\nsecond ansible_connection=local\n")
-    result = run(
-        play(snapshot_task(droplet_id=droplet_id, name="nightly"), hosts="all"),
-        "-i",
-        str(inventory),
-        "--forks",
-        "2",
-    )
+    result = two_runs_at_once(run, tmp_path, droplet_id)
     assert result.rc == 0, result.output
     (made,) = snapshots(sim, droplet_id)
     outcomes = sorted(

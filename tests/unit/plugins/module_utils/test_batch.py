@@ -190,27 +190,25 @@ def test_a_run_whose_item_another_sent_takes_that_request_s_answer(tmp_path):
     ids=["that request failed", "its sender died", "its sender is nonsense"],
 )
 def test_a_run_whose_item_another_took_sends_its_own_when(tmp_path, ok, sender):
-    lately(tmp_path)
-    send = Sends()
     pid = dead_pid() if sender == "dead" else sender
-    took, began = another_run_takes(tmp_path, ok=ok, pid=pid), time.time()
-    clock = [began]
-
-    def sleep(seconds: float) -> None:
-        took(seconds)
-        clock[0] += seconds
-
-    batch = SharedBatch(store(tmp_path), clock=lambda: clock[0], sleep=sleep)
-    assert batch.submit(KIND, {"id": 1}, send) == "Oceanops-Restore-Power"
+    send, waited = submit_while(tmp_path, another_run_takes(tmp_path, ok=ok, pid=pid))
     assert send.requests == [[1]]
-    assert clock[0] == began + WINDOW  # at once, not after waiting for an outcome
+    assert waited == WINDOW  # at once, not after waiting for an outcome
 
 
 def test_a_run_waits_for_a_sender_that_is_still_going_only_so_long(tmp_path):
+    # The sender is this very process: alive, and it never answers.
+    send, waited = submit_while(tmp_path, another_run_takes(tmp_path, ok=None))
+    assert send.requests == [[1]]
+    assert waited == pytest.approx(WINDOW + PATIENCE, abs=0.1)
+
+
+def submit_while(tmp_path, took) -> tuple[Sends, float]:
+    """Submit an item, with others going (``took`` is the window's ``sleep``), on a clock that
+    only the run's sleeps move; return the requests sent and the time that took."""
     lately(tmp_path)
     send, began = Sends(), time.time()
     clock = [began]
-    took = another_run_takes(tmp_path, ok=None)  # this very process: alive, and never answers
 
     def sleep(seconds: float) -> None:
         took(seconds)
@@ -218,8 +216,7 @@ def test_a_run_waits_for_a_sender_that_is_still_going_only_so_long(tmp_path):
 
     batch = SharedBatch(store(tmp_path), clock=lambda: clock[0], sleep=sleep)
     assert batch.submit(KIND, {"id": 1}, send) == "Oceanops-Restore-Power"
-    assert send.requests == [[1]]
-    assert clock[0] == pytest.approx(began + WINDOW + PATIENCE, abs=0.1)
+    return send, clock[0] - began
 
 
 def test_a_dead_run_s_queued_item_is_never_sent(tmp_path):
