@@ -156,9 +156,13 @@ def _list(state: dict, name: str) -> list:
 
 
 def _since(entry: Any, now: float) -> float:
-    """How long ago the entry was written; infinite for anything but an entry, or one from the
-    future (the clock was set back since)."""
-    at = entry.get("at") if isinstance(entry, dict) else None
+    """How long ago the entry was written (:func:`_age` of its ``at``)."""
+    return _age(entry.get("at") if isinstance(entry, dict) else None, now)
+
+
+def _age(at: Any, now: float) -> float:
+    """How long ago ``at`` was; infinite for anything but a time, or one in the future (the
+    clock was set back since)."""
     if isinstance(at, (int, float)) and now >= at:
         return now - at
     return float("inf")
@@ -168,11 +172,7 @@ def _recent(runs: Any, now: float) -> dict:
     """The runs (process id: when) that queued an item of a kind within ``LATELY``."""
     if not isinstance(runs, dict):
         return {}
-    return {
-        pid: at
-        for pid, at in runs.items()
-        if _pid(pid) is not None and _since({"at": at}, now) < LATELY
-    }
+    return {pid: at for pid, at in runs.items() if _pid(pid) is not None and _age(at, now) < LATELY}
 
 
 def _unique(items: list) -> list:

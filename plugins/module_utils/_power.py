@@ -224,7 +224,7 @@ class PowerCycle:
         # shared view) does not say otherwise.
         self.marked = False
         # Off and tagged: an earlier run powered it off and did not get to power it on.
-        self.inherited = self.tagged and self.restore and self.droplet.get("status") == OFF
+        self.inherited = self.marked_off
 
     @property
     def powered_off(self) -> bool:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import yaml
 
-from tests.support.simstate import api_requests, droplet, mutating, seed, snapshots
+from tests.support.simstate import (
+    api_requests,
+    droplet,
+    droplet_steps,
+    mutating,
+    seed,
+    snapshots,
+)
 
 TAG = "oceanops-restore-power"
 TAG_RESOURCES = f"/v2/tags/{TAG}/resources"
@@ -62,16 +69,7 @@ def tagged(sim, droplet_id: int) -> bool:
 def on_droplet(sim, droplet_id: int) -> list:
     """What this Droplet's run asked for, in order: its tagging and its power and snapshot
     Actions."""
-    steps = []
-    for request in api_requests(sim):
-        body = request.get("body") or {}
-        if request["path"] == f"/v2/droplets/{droplet_id}/actions" and request["method"] == "POST":
-            steps.append(body.get("type"))
-        elif request["path"] == TAG_RESOURCES and request["status"] == 204:
-            resources = [r.get("resource_id") for r in body.get("resources", [])]
-            if str(droplet_id) in resources:
-                steps.append("tag" if request["method"] == "POST" else "untag")
-    return steps
+    return droplet_steps(api_requests(sim), droplet_id)
 
 
 def test_the_tag_is_on_while_the_droplet_is_off_and_created_once(sim, ansible_playbook, tmp_path):

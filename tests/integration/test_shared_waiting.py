@@ -11,7 +11,7 @@ import yaml
 
 from tests.support import REPO
 from tests.support.playbook import TOKEN
-from tests.support.simstate import api_requests
+from tests.support.simstate import api_requests, droplet_steps
 
 SNAPSHOT = REPO / "playbooks" / "snapshot.yml"
 FLEET = [{"name": f"web-{n}", "tags": ["web"]} for n in range(1, 5)]
@@ -45,7 +45,7 @@ def fleet_run(sim, ansible_playbook, tmp_path, cache_dir) -> tuple[Counter, dict
     # Each Droplet's own order, whatever request carried its tag: tagged before it was powered
     # off, untagged once it was on again.
     for d in state["droplets"]:
-        steps = [step for r in requests for step in steps_of(r, d["id"])]
+        steps = droplet_steps(requests, d["id"])
         assert steps[:2] == ["tag", "shutdown"] and steps[-2:] == ["power_on", "untag"], steps
     tagging = {
         method: sum(
@@ -55,20 +55,6 @@ def fleet_run(sim, ansible_playbook, tmp_path, cache_dir) -> tuple[Counter, dict
         for method in ("POST", "DELETE")
     }
     return Counter(f"{r['method']} {re.sub(r'/[0-9]+', '', r['path'])}" for r in requests), tagging
-
-
-def steps_of(request: dict, droplet_id: int) -> list:
-    """What the request did to the Droplet: its tagging, untagging or Action (if it took)."""
-    body = request.get("body") or {}
-    if request["status"] >= 300:
-        return []
-    if request["path"] == f"/v2/droplets/{droplet_id}/actions" and request["method"] == "POST":
-        return [body.get("type")]
-    if request["path"].endswith("/resources"):
-        ids = [resource.get("resource_id") for resource in body.get("resources", [])]
-        if str(droplet_id) in ids:
-            return ["tag" if request["method"] == "POST" else "untag"]
-    return []
 
 
 @pytest.mark.slow

@@ -53,6 +53,21 @@ def tag_requests(sim) -> list:
     return [r for r in api_requests(sim) if r["path"].startswith("/v2/tags")]
 
 
+def droplet_steps(requests: list, droplet_id: int) -> list:
+    """What the requests asked of this Droplet, in order: its Actions (every POST) and its
+    tagging and untagging (those that took, whatever other resources they carried)."""
+    steps = []
+    for request in requests:
+        body = request.get("body") or {}
+        if request["path"] == f"/v2/droplets/{droplet_id}/actions" and request["method"] == "POST":
+            steps.append(body.get("type"))
+        elif request["path"].startswith("/v2/tags/") and request["path"].endswith("/resources"):
+            resources = [r.get("resource_id") for r in body.get("resources", [])]
+            if request["status"] < 300 and str(droplet_id) in resources:
+                steps.append("tag" if request["method"] == "POST" else "untag")
+    return steps
+
+
 def action_posts(sim) -> list:
     """``(type, status)`` of every Action POST, in order."""
     return [
