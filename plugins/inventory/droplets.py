@@ -133,16 +133,17 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     DEFAULT_API_URL,
     Client,
     DigitalOceanError,
-)
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
-    string_problem,
+    account_of,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
     FACTS,
     droplet_facts,
     list_droplets,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._pacing import shared_budget
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.fleet import Fleet
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._validate import (
+    string_problem,
+)
 
 
 def name_matcher(patterns: list[str]):
@@ -251,14 +252,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _list_droplets(self, token: str | None) -> list[dict]:
         try:
+            shared = self.get_option("shared_cache") and token
             client = Client(
                 token=token,
                 api_url=self._api_url(),
                 timeout=self.get_option("timeout"),
                 validate_certs=self.get_option("validate_certs"),
+                pacer=Fleet(account_of(self._api_url(), token)) if shared else None,
             )
-            if self.get_option("shared_cache"):
-                client.budget = shared_budget(client)
             droplets = list_droplets(client, tag_name=self.get_option("tag_name"))
             return [droplet_facts(d) for d in droplets]
         except DigitalOceanError as exc:

@@ -5,10 +5,13 @@
 Every event on a resource (a Droplet's power off or snapshot, an image's transfer, ...) returns
 an Action that stays ``in-progress`` until it is ``completed`` or ``errored``. Actions cannot be
 queued: while one runs, the resource is busy (a Droplet is ``locked``) and the API refuses another
-with a 422 "pending event". :class:`ActionRunner` starts an Action once on an :class:`ActionTarget`
-(waiting out whatever already runs), polls it on an adaptive schedule, and turns ``errored`` and
-timeouts into typed errors that carry the last Action object. The resource modules
-(``_droplets.py``, ``_images.py``) provide the targets.
+with a 422 "pending event". :meth:`ActionRunner.ensure` is the one place that starts Actions: it
+looks at an :class:`ActionTarget` (waiting out whatever already runs), starts the Action exactly
+once unless its goal is reached, and :meth:`ActionRunner.wait` polls it on an adaptive schedule,
+turning ``errored`` and timeouts into typed errors that carry the last Action object. The resource
+modules (``_droplets.py``, ``_images.py``) provide the targets and their tables of
+:class:`ActionType`. What concurrent runs share while they wait comes in as ``shared`` (the fleet
+layer's views); this module knows nothing of it.
 """
 
 from __future__ import annotations
@@ -18,16 +21,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
     APIError,
     Client,
     DigitalOceanError,
-)
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._watch import (
-    FRESH,
-    SharedWatch,
 )
 
 IN_PROGRESS, COMPLETED, ERRORED = "in-progress", "completed", "errored"
@@ -165,6 +164,55 @@ class PollSchedule:
         return min(self.cap, max(self.floor, self.ratio * waited))
 
 
+@dataclass(frozen=True)
+class ActionType:
+    """One type of Action, as godo names them: the POST's ``type``, the parameters it takes,
+    whether DigitalOcean needs the resource powered off for it, and how the resource shows that
+    its goal is reached already: ``done(resource, params)``, reading ``fields`` of the resource
+    (None: an Action that always acts, such as a reboot)."""
+
+    name: str
+    params: tuple = ()
+    needs_off: bool = False
+    done: Callable[[dict, dict], bool] | None = None
+    fields: tuple = ()
+
+    def body(self, params: dict) -> dict:
+        """The POST body for these parameters (those that are None left out)."""
+        unknown = set(params) - set(self.params)
+        if unknown:
+            raise ValueError(f"a {self.name} Action takes no {', '.join(sorted(unknown))}")
+        return dict({k: v for k, v in params.items() if v is not None}, type=self.name)
+
+    def reached(self, params: dict) -> Callable[[dict], bool]:
+        """Whether a resource shows the goal of this Action with ``params`` reached."""
+        done = self.done
+        if done is None:
+            return lambda resource: False
+        return lambda resource: done(resource, params)
+
+
+@dataclass
+class Step:
+    """What :meth:`ActionRunner.ensure` did: the resource as last looked at, and the Action it
+    started (None when the goal was reached without one)."""
+
+    resource: dict
+    action: dict | None = None
+
+
+class Shared(Protocol):
+    """What concurrent runs share while they wait (the fleet layer's views), as the runner uses
+    it: ``current`` is the item as it is now, ``next`` the item in the next view, waiting up to
+    ``interval`` for it; None when no shared view shows it (the runner then reads it)."""
+
+    def now(self) -> float: ...
+
+    def current(self, view: str, item_id: int, fields: tuple = ()) -> dict | None: ...
+
+    def next(self, view: str, item_id: int, interval: float, not_before: float) -> dict | None: ...
+
+
 class ActionTarget:
     """A resource that Actions run on: where they are posted and how to tell it is busy.
 
@@ -173,7 +221,7 @@ class ActionTarget:
     """
 
     kind = "resource"
-    # The SharedWatch view that shows the resource, if one does.
+    # The shared view that shows the resource, if one does.
     view: str | None = None
 
     def __init__(self, client: Client, resource_id: int):
@@ -193,7 +241,8 @@ class ActionTarget:
         return self.client.get(self.path)[self.kind]
 
     def busy(self, resource: dict) -> bool:
-        """Whether an Action runs on the resource, as ``resource`` (from :meth:`read`) shows."""
+        """Whether an Action runs on the resource. Here its newest Actions are read (a resource
+        without a flag that shows it); a target whose ``resource`` shows it says so instead."""
         return self.in_progress() is not None
 
     def actions(self, limit: int | None = None) -> Iterator[dict]:
@@ -216,7 +265,8 @@ class ActionRunner:
     """Start Actions on targets and wait for them, all within one ``deadline``.
 
     ``started`` lists every Action this runner started, each in its latest known state, for the
-    module result.
+    module result. With ``shared`` views (:class:`Shared`), looks and polls read what concurrent
+    runs read; without, each is a request of this run's own.
     """
 
     def __init__(
@@ -226,83 +276,92 @@ class ActionRunner:
         schedule: PollSchedule | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
-        watch: SharedWatch | None = None,
+        shared: Shared | None = None,
+        started: list | None = None,
     ):
         self.client = client
         self.deadline = deadline
         self.schedule = schedule or PollSchedule()
-        self.watch = watch
-        self.started: list[dict] = []
+        self.shared = shared
+        self.started: list[dict] = started if started is not None else []
         self._sleep = sleep
         self._clock = clock
         self._by_id: dict[int, int] = {}
         self._waited_out: set[int] = set()
-        # When this run last sent a request that may change each target, by the watch's clock.
-        self._acted: dict[str, float] = {}
 
-    def run(self, target: ActionTarget, action_type: str, **params) -> dict:
-        """Start an Action on the target and wait until it has ``completed``."""
-        return self.wait(self.start(target, action_type, **params))
+    def ensure(
+        self,
+        target: ActionTarget,
+        kind: ActionType,
+        reached: Callable[[dict], bool] | None = None,
+        ready: Callable[[dict], bool] | None = None,
+        until: Deadline | None = None,
+        **params,
+    ) -> Step:
+        """Start the ``kind`` Action with ``params`` exactly once, unless its goal is reached.
 
-    def start(self, target: ActionTarget, action_type: str, **params) -> dict:
-        """POST the Action exactly once and return it (``in-progress``, most likely).
+        Looks at the target, waiting out any Action that runs on it; returns without starting
+        anything when ``reached(resource)`` (by default, what ``kind`` says is done) or ``until``
+        has expired. Else ``ready(resource)`` is asked right before the POST: when it is false
+        (it may have acted itself, such as powering the Droplet off), the target is looked at
+        again. The POST is never re-sent blindly: one that may have reached the API without an
+        answer is found among the target's recent Actions. After a pending event (another Action
+        runs) the target is looked at again once that Action is over; so is it once after any
+        other 422 (another run may have reached the goal between the look and the POST), which
+        is raised when the goal is still not reached.
+        """
+        reached = reached or kind.reached(params)
+        body = kind.body(params)
+        refused: APIError | None = None
+        while True:
+            resource = self.wait_for_idle(target, kind.fields)
+            if reached(resource) or (until is not None and until.expired()):
+                return Step(resource)
+            if refused is not None:
+                raise refused
+            if ready is not None and not ready(resource):
+                continue
+            try:
+                action = self._start(target, body)
+            except APIError as error:
+                if error.status != 422 or error.pending_event:
+                    raise
+                refused = error
+                continue
+            if action is not None:
+                return Step(resource, action)
 
-        A 422 "pending event" means another Action runs on the target: wait it out and try again.
+    def _start(self, target: ActionTarget, body: dict) -> dict | None:
+        """POST the Action once; None after waiting out another Action's pending event.
+
         A POST that may have reached the API without an answer is not blindly re-sent: the
         target's recent Actions tell whether it started (also when a later POST finds the target
         busy: the Action keeping it busy may be the one the unanswered POST started).
         """
-        return self._start(target, action_type, params, retry_when_busy=True)
-
-    def try_start(self, target: ActionTarget, action_type: str, **params) -> dict | None:
-        """Like :meth:`start`, but after waiting out another Action's pending event, return None.
-
-        The caller then looks at the resource again before it tries once more: what it wanted may
-        have been done meanwhile (another run powered the Droplet off, or took the snapshot).
-        """
-        return self._start(target, action_type, params, retry_when_busy=False)
-
-    def _start(
-        self, target: ActionTarget, action_type: str, params: dict, retry_when_busy: bool
-    ) -> dict | None:
-        body = dict(params, type=action_type)
         unanswered_since = None
         resends = 0
         while True:
             sent_at = self.client.server_clock()
-            try:
-                action = self._post(target, body)
+            try:  # the one request in this collection that starts an Action
+                answer = self.client.post(target.actions_path, body)
+                action = checked_action(answer.get("action"), "POST", target.actions_path)
             except APIError as error:
+                error.label(body["type"])
                 if error.uncertain and resends < UNCERTAIN_RESENDS:
                     unanswered_since = unanswered_since or sent_at
                 elif not error.pending_event:
                     raise
                 action = None
                 if unanswered_since is not None:
-                    action = self._find_started(target, action_type, unanswered_since)
+                    action = self._find_started(target, body["type"], unanswered_since)
                 if action is None:
                     if error.pending_event:
                         self.wait_for_idle(target)
-                        if not retry_when_busy:
-                            return None
-                    else:
-                        resends += 1
+                        return None
+                    resends += 1
                     continue
             self._track(action)
             return action
-
-    def _post(self, target: ActionTarget, body: dict) -> dict:
-        """POST the Action; from its answer (or failure) on, only views taken since show the
-        target (:meth:`look`)."""
-        try:
-            answer = self.client.post(target.actions_path, body)
-            return checked_action(answer.get("action"), "POST", target.actions_path)
-        except APIError as error:
-            error.label(body["type"])
-            raise
-        finally:
-            if self.watch is not None:
-                self._acted[str(target)] = self.watch.now()
 
     def wait(self, action: dict, deadline: Deadline | None = None) -> dict:
         """Poll the Action until it leaves ``in-progress``; return it if it ``completed``.
@@ -311,7 +370,7 @@ class ActionRunner:
         (the runner's, or a shorter one such as :meth:`grace` gives).
         """
         deadline = deadline or self.deadline
-        since = self.watch.now() if self.watch is not None else 0.0
+        since = self.shared.now() if self.shared is not None else 0.0
         action = self._poll(
             action,
             lambda interval: self._next_look(
@@ -332,14 +391,15 @@ class ActionRunner:
             raise ActionFailed(action)
         return action
 
-    def wait_for_idle(self, target: ActionTarget) -> dict:
-        """Wait out whatever Action runs on the target; return the resource once it is idle.
+    def wait_for_idle(self, target: ActionTarget, fields: tuple = ()) -> dict:
+        """Wait out whatever Action runs on the target; return the resource once it is idle
+        (with ``fields``, see :meth:`look`).
 
         The running Action is someone else's: if it errors, that is not our failure.
         """
         began = self._clock()
         while True:
-            resource = self.look(target)
+            resource = self.look(target, fields)
             if not target.busy(resource):
                 return resource
             if self.deadline.expired():
@@ -361,7 +421,7 @@ class ActionRunner:
 
         The caller looks at the returned resource: this never raises on a timeout.
         """
-        since = self.watch.now() if self.watch is not None else 0.0
+        since = self.shared.now() if self.shared is not None else 0.0
         return self._poll(
             self.look(target),
             lambda interval: self._next_look(target.view, target.id, interval, since, target.read),
@@ -369,22 +429,16 @@ class ActionRunner:
             deadline,
         )
 
-    def look(self, target: ActionTarget) -> dict:
-        """The resource as it is now.
+    def look(self, target: ActionTarget, fields: tuple = ()) -> dict:
+        """The resource as it is now, with at least ``fields`` (beyond those a shared view keeps).
 
-        With a shared watch, that is a view taken since this run last acted on the resource or saw
-        an Action end (and at most ``FRESH`` seconds ago); otherwise, or when the view does not
-        show it, the resource is read.
+        A shared view serves when it shows the resource as it is now (see :class:`Shared`);
+        otherwise the resource is read.
         """
-        if self.watch is not None and target.view:
-            not_before = max(
-                self.watch.now() - FRESH,
-                self._acted.get(str(target), 0.0),
-                self.watch.used["actions"],
-            )
-            seen = self.watch.seen(target.view, target.id, not_before)
-            if seen is not None:
-                return seen
+        if self.shared is not None and target.view:
+            current = self.shared.current(target.view, target.id, fields)
+            if current is not None:
+                return current
         return target.read()
 
     def grace(self, seconds: float) -> Deadline:
@@ -436,10 +490,10 @@ class ActionRunner:
     ) -> dict:
         """The item at most ``interval`` from now: from the first shared view taken after
         ``since`` and after this run's last look, or else ``read()`` after ``interval``."""
-        if self.watch is not None and view:
-            seen = self.watch.next(view, item_id, interval, since)
-            if seen is not None:
-                return seen
+        if self.shared is not None and view:
+            shown = self.shared.next(view, item_id, interval, since)
+            if shown is not None:
+                return shown
         else:
             self._sleep(interval)
         return read()

@@ -48,6 +48,8 @@ API_URL_ENV_VAR = "DIGITALOCEAN_API_URL"
 USER_AGENT = "oceanops.digitalocean/0.1.0"
 MAX_PER_PAGE = 200
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# The methods of requests that may change something.
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class DigitalOceanError(Exception):
@@ -224,6 +226,32 @@ def normalize_api_url(api_url: str) -> str:
     return url
 
 
+class Pacer:
+    """Told of every request the client sends: :meth:`before` gives it its turn, :meth:`after`
+    hears that it was answered (or failed).
+
+    This one, the default, paces a run alone: when the last answer's rate-limit headers say the
+    hourly budget runs low, it spaces the requests so that the rest lasts until the reset. Another
+    pacer (the fleet layer's) takes turns with the other runs of the token instead, and records
+    what each request that may change something changes.
+    """
+
+    def before(
+        self,
+        method: str,
+        path: str,
+        body: dict | None,
+        headers: dict | None,
+        policy: RetryPolicy,
+    ) -> None:
+        delay = policy.pacing_delay(headers or {})
+        if delay:
+            policy.sleep(delay)
+
+    def after(self, method: str, path: str, body: dict | None) -> None:
+        """The request was answered, or failed."""
+
+
 @dataclass
 class _Outcome:
     body: Any = None
@@ -236,7 +264,8 @@ class Client:
 
     Paths are relative to ``api_url`` (``/droplets/42``). JSON goes in and out; errors raise
     :class:`APIError`. GET and DELETE are retried under the :class:`RetryPolicy`; a POST is only
-    re-sent when the API certainly did not act on it (a 429, or a connection never made).
+    re-sent when the API certainly did not act on it (a 429, or a connection never made). Every
+    request waits for its turn from the ``pacer`` (:class:`Pacer`).
     """
 
     def __init__(
@@ -246,6 +275,7 @@ class Client:
         timeout: float = 30,
         validate_certs: bool = True,
         retry: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
     ):
         if requests is None:  # pragma: no cover - guarded by the callers
             raise ConfigurationError("the Python library 'requests' is required")
@@ -255,18 +285,13 @@ class Client:
                 + ", ".join(TOKEN_ENV_VARS)
             )
         self.api_url = normalize_api_url(api_url)
-        # Names what runs against the same API with the same token share, without the token.
-        self.account = hashlib.sha256(f"{self.api_url}\n{token}".encode()).hexdigest()[:24]
+        self.account = account_of(self.api_url, token)
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self.pacer = pacer or Pacer()
         self.requests_sent = 0
-        # Set to a SharedBudget (``_pacing.py``) to take turns with the other runs of the token.
-        self.budget = None
-        # Set to a SharedBatch (``_batch.py``) to send what they tag at once in one request.
-        self.batch = None
         self._last_headers: dict | None = None
         self._token = token
-        self._pause = 0.0
         self._clock_offset = 0.0
         self._session = requests.Session()
         # Given with every request: a Session's own ``verify`` loses to REQUESTS_CA_BUNDLE and
@@ -326,39 +351,33 @@ class Client:
         """Send one request, retrying as the policy allows, and return the decoded JSON body."""
         url = path if path.startswith(("http://", "https://")) else self._url(path, params)
         shown = self._shown_path(url)
-        for attempt in range(1, self.retry.attempts + 1):
-            self._take_turn()
-            outcome = self._attempt(method, url, shown, body)
-            if outcome.error is None:
-                return outcome.body
-            error = outcome.error
-            if attempt == self.retry.attempts or not self._may_resend(method, error, idempotent):
-                break
-            delay = self.retry.backoff_delay(attempt) if outcome.delay is None else outcome.delay
-            if delay > self.retry.max_wait:
-                error.explain(f"the API asks to wait {delay:.0f} s before retrying; giving up")
-                break
-            self.retry.sleep(delay)
-        raise error
+        try:
+            for attempt in range(1, self.retry.attempts + 1):
+                self.pacer.before(method, shown, body, self._last_headers, self.retry)
+                outcome = self._attempt(method, url, shown, body)
+                if outcome.error is None:
+                    return outcome.body
+                error = outcome.error
+                if attempt == self.retry.attempts or not self._may_resend(
+                    method, error, idempotent
+                ):
+                    break
+                delay = (
+                    self.retry.backoff_delay(attempt) if outcome.delay is None else outcome.delay
+                )
+                if delay > self.retry.max_wait:
+                    error.explain(f"the API asks to wait {delay:.0f} s before retrying; giving up")
+                    break
+                self.retry.sleep(delay)
+            raise error
+        finally:
+            self.pacer.after(method, shown, body)
 
     def server_clock(self) -> float:
         """The API server's time now, as a Unix timestamp, from the last ``Date`` header seen."""
         return time.time() + self._clock_offset
 
     # -- internals ---------------------------------------------------------------------------------
-
-    def _take_turn(self) -> None:
-        """Pace the next request: in turn with the other runs of the token when they share a
-        budget, else by this client's own view of the hourly remainder."""
-        if self.budget is not None:
-            try:
-                self.budget.take_turn(self._last_headers)
-                return
-            except OSError:  # the shared file cannot be used: pace alone
-                self.budget = None
-        if self._pause:
-            self.retry.sleep(self._pause)
-        self._pause = 0.0
 
     def _attempt(self, method: str, url: str, shown: str, body: dict | None) -> _Outcome:
         """One HTTP exchange, never raising: the decoded body, or the error and any hinted wait."""
@@ -388,7 +407,6 @@ class Client:
             )
         headers = {k.lower(): v for k, v in response.headers.items()}
         self._last_headers = headers
-        self._pause = self.retry.pacing_delay(headers)
         date = server_time(headers)
         if date is not None:
             self._clock_offset = date - time.time()
@@ -465,6 +483,11 @@ class Client:
 
     def _redact(self, text: str) -> str:
         return text.replace(self._token, "<redacted>") if self._token else text
+
+
+def account_of(api_url: str, token: str) -> str:
+    """What names the runs against the same API with the same token, without the token."""
+    return hashlib.sha256(f"{normalize_api_url(api_url)}\n{token}".encode()).hexdigest()[:24]
 
 
 def server_time(headers: dict) -> float | None:

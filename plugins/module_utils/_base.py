@@ -1,10 +1,11 @@
 # Copyright: (c) 2026, OceanOps Team
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The base class of every module: shared options, the API client, and one way to fail."""
+"""The frame of every module: shared options, the API client, the Droplet target, an action runner
+wired to the result, and one way to fail."""
 
 from __future__ import annotations
 
-import re
+from typing import NoReturn
 
 from ansible.module_utils.basic import (
     AnsibleModule,
@@ -25,27 +26,14 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     TOKEN_ENV_VARS,
     Client,
     DigitalOceanError,
+    account_of,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._batch import shared_batch
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._pacing import shared_budget
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._watch import SharedWatch
-
-# What no option value may hold: a line break, a tab or another control character (a value read
-# from a file with its newline, say), which also never reaches an HTTP header or a query.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
-# DigitalOcean's limit on the names of Droplets and tags.
-NAME_LIMIT = 255
-
-
-def string_problem(name: str, value: str, api_name: bool = False) -> str | None:
-    """What is wrong with the value of the string option ``name``, if anything: a line break or
-    another control character, or (for the name of a Droplet or a tag) more characters than
-    DigitalOcean allows. The message never shows the value."""
-    if CONTROL_CHARACTER.search(value):
-        return f"{name} must be one line, without line breaks or control characters"
-    if api_name and len(value) > NAME_LIMIT:
-        return f"{name} is {len(value)} characters long; DigitalOcean allows at most {NAME_LIMIT}"
-    return None
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
+    DropletTarget,
+    find_droplet,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.fleet import Fleet
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._validate import string_problem
 
 
 def connection_argument_spec() -> dict:
@@ -98,33 +86,48 @@ class DigitalOceanModule:
         self.module = module
         self.params = module.params
         self.result: dict = {"changed": False}
+        # What the concurrent runs of the account on this controller share (shared_cache).
+        self.fleet = None
+        if self.params["shared_cache"] and self.params["api_token"]:
+            self.fleet = Fleet(account_of(self.params["api_url"], self.params["api_token"]))
         self.client = Client(
             token=self.params["api_token"],
             api_url=self.params["api_url"],
             timeout=self.params["timeout"],
             validate_certs=self.params["validate_certs"],
+            pacer=self.fleet,
         )
-        if self.params["shared_cache"]:
-            self.client.budget = shared_budget(self.client)
-            self.client.batch = shared_batch(self.client.account)
+        self.together = self.fleet.together if self.fleet else None
         self._warned: set[str] = set()
 
     def run(self) -> dict:  # pragma: no cover - every module implements it
         raise NotImplementedError
 
     def action_runner(self) -> ActionRunner:
-        """An :class:`ActionRunner` on the wait options, whose deadline starts now.
+        """An :class:`ActionRunner` on the wait options, whose deadline starts now; the Actions it
+        starts are the result's ``actions``.
 
         On the adaptive schedule it shares what it reads with concurrent runs (``shared_cache``);
         a fixed ``poll_interval`` polls this run's own Actions.
         """
-        shared = self.params["shared_cache"] and self.params["poll_interval"] is None
+        shared = self.fleet is not None and self.params["poll_interval"] is None
         return ActionRunner(
             self.client,
             Deadline(self.params["wait_timeout"]),
             PollSchedule(fixed=self.params["poll_interval"]),
-            watch=SharedWatch(self.client) if shared else None,
+            shared=self.fleet.watch(self.client) if shared else None,
+            started=self.result.setdefault("actions", []),
         )
+
+    def droplet_target(self, runner: ActionRunner, fields: tuple = ()) -> tuple:
+        """The Droplet of ``droplet_id`` or ``droplet_name`` (the one with exactly that name), as
+        its :class:`DropletTarget` and the Droplet as it is now, with at least ``fields`` (a
+        Droplet found by id may come from a view that concurrent runs share)."""
+        if self.params.get("droplet_id") is None:
+            droplet = find_droplet(self.client, name=self.params["droplet_name"])
+            return DropletTarget(self.client, droplet["id"]), droplet
+        target = DropletTarget(self.client, self.params["droplet_id"])
+        return target, runner.look(target, fields)
 
     def set_diff(self, before: dict, after: dict) -> None:
         """Report ``before`` and ``after`` when Ansible runs with ``--diff``."""
@@ -191,7 +194,7 @@ class DigitalOceanModule:
         if self.params["poll_interval"] is not None and self.params["poll_interval"] <= 0:
             self.fail(f"poll_interval must be more than 0, got {self.params['poll_interval']}")
 
-    def fail(self, message: str, **details) -> None:
+    def fail(self, message: str, **details) -> NoReturn:
         """Stop with a failure that is not an API or Action error (bad input found late)."""
         raise ModuleFailure(message, details)
 

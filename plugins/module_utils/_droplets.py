@@ -1,10 +1,14 @@
 # Copyright: (c) 2026, OceanOps Team
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Droplets: reading and finding them, the facts shown about them, and their Action target."""
+"""Droplets: reading and finding them, the facts shown about them, their Action target, and the
+table of their Action types."""
 
 from __future__ import annotations
 
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import ActionTarget
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
+    ActionTarget,
+    ActionType,
+)
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
     APIError,
     Client,
@@ -111,3 +115,65 @@ class DropletTarget(ActionTarget):
 
     def busy(self, resource: dict) -> bool:
         return bool(resource.get("locked"))
+
+
+def _status(wanted: str):
+    return lambda droplet, params: droplet.get("status") == wanted
+
+
+def _size(droplet: dict, params: dict) -> bool:
+    return (droplet.get("size_slug") or (droplet.get("size") or {}).get("slug")) == params["size"]
+
+
+def _image(droplet: dict, params: dict) -> bool:
+    image = droplet.get("image") or {}
+    return params["image"] in (image.get("id"), image.get("slug"))
+
+
+# The Droplet Action types (godo's vocabulary): what each takes, whether DigitalOcean needs the
+# Droplet off for it, and how a full Droplet shows that its goal is reached already.
+POWER_ON = ActionType("power_on", done=_status(ACTIVE), fields=("status",))
+SHUTDOWN = ActionType("shutdown", done=_status(OFF), fields=("status",))
+POWER_OFF = ActionType("power_off", done=_status(OFF), fields=("status",))
+REBOOT = ActionType("reboot")
+POWER_CYCLE = ActionType("power_cycle")
+SNAPSHOT = ActionType("snapshot", params=("name",))
+RESIZE = ActionType(
+    "resize", params=("size", "disk"), needs_off=True, done=_size, fields=("size_slug", "size")
+)
+REBUILD = ActionType("rebuild", params=("image",), done=_image, fields=("image",))
+RESTORE = ActionType("restore", params=("image",), done=_image, fields=("image",))
+RENAME = ActionType(
+    "rename", params=("name",), done=lambda d, p: d.get("name") == p["name"], fields=("name",)
+)
+PASSWORD_RESET = ActionType("password_reset")
+ENABLE_BACKUPS = ActionType(
+    "enable_backups", done=lambda d, p: "backups" in (d.get("features") or []), fields=("features",)
+)
+DISABLE_BACKUPS = ActionType(
+    "disable_backups",
+    done=lambda d, p: "backups" not in (d.get("features") or []),
+    fields=("features",),
+)
+ENABLE_IPV6 = ActionType(
+    "enable_ipv6", done=lambda d, p: "ipv6" in (d.get("features") or []), fields=("features",)
+)
+DROPLET_ACTIONS = {
+    kind.name: kind
+    for kind in (
+        POWER_ON,
+        SHUTDOWN,
+        POWER_OFF,
+        REBOOT,
+        POWER_CYCLE,
+        SNAPSHOT,
+        RESIZE,
+        REBUILD,
+        RESTORE,
+        RENAME,
+        PASSWORD_RESET,
+        ENABLE_BACKUPS,
+        DISABLE_BACKUPS,
+        ENABLE_IPV6,
+    )
+}

@@ -4,7 +4,19 @@
 
 from __future__ import annotations
 
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import ActionTarget
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
+    ActionTarget,
+    ActionType,
+)
+
+# An image's Action types: a copy to another region is done once the image lists the region.
+TRANSFER = ActionType(
+    "transfer",
+    params=("region",),
+    done=lambda image, params: params["region"] in (image.get("regions") or []),
+    fields=("regions",),
+)
+CONVERT = ActionType("convert")
 
 
 class ImageTarget(ActionTarget):

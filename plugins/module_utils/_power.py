@@ -15,40 +15,37 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
-    CLOCK_SLACK,
     ActionFailed,
     ActionRunner,
     ActionTimeout,
-    Deadline,
+    ActionType,
     describe,
-    parse_time,
     summarize,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
-    APIError,
-    DigitalOceanError,
-)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import DigitalOceanError
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
     ACTIVE,
     OFF,
+    POWER_OFF,
+    POWER_ON,
+    SHUTDOWN,
     DropletTarget,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import (
+    Together,
     tag_resource,
     untag_resource,
 )
 
-POWERED_OFF_BY = ("shutdown", "power_off")
-# Called with a fresh look at the Droplet right before a power Action: whether to go on.
+# Asked with a fresh look at the Droplet: whether to go on (power it off, say).
 Ready = Callable[[dict], bool]
+# Given the Droplet's newest Actions: whether an earlier run was interrupted between doing its
+# work and powering the Droplet back on (see ``_snapshots.interrupted_snapshot``).
+Interrupted = Callable[[list], bool]
 
 
 def always(droplet: dict) -> bool:
     return True
-
-
-# A power-off this close (by the server's clock) before the work's Action was made for it.
-RESUME_WINDOW = 60.0
 
 
 class PowerStateError(DigitalOceanError):
@@ -75,18 +72,10 @@ class RunFailed(DigitalOceanError):
         return dict(self.error.failure(), message=str(self))
 
 
-class _NotReady(Exception):
-    """A power Action that ``ready`` declined, with the Droplet as last seen."""
-
-    def __init__(self, droplet: dict):
-        super().__init__()
-        self.droplet = droplet
-
-
 class PowerSwitch:
-    """Power a Droplet off (gracefully first) or on, looking at it before every step.
+    """Power a Droplet off (gracefully first) or on, through :meth:`ActionRunner.ensure`.
 
-    Each step reads the Droplet, waiting out any Action that runs on it, and acts only if the
+    Each step looks at the Droplet, waiting out any Action that runs on it, and acts only if the
     Droplet is not yet as wanted. So two runs on one Droplet never send the same power Action
     twice: the later POST is refused (a pending event, or "already off"), and the run looks again
     and finds the work done. ``started`` lists the Actions this switch started (also in the
@@ -98,122 +87,103 @@ class PowerSwitch:
         self.started: list[dict] = []
 
     def power_off(
-        self, droplet: DropletTarget, shutdown_timeout: float, ready: Ready = always
+        self,
+        droplet: DropletTarget,
+        shutdown_timeout: float,
+        needed: Ready = always,
+        ready: Ready = always,
     ) -> dict:
         """Shut the Droplet down, or force it off if it is not ``off`` within ``shutdown_timeout``.
 
         DigitalOcean's ``shutdown`` is best effort: its Action can complete while the guest keeps
-        running. The Droplet counts as off only once its ``status`` says so. ``ready(droplet)`` is
-        called with the look right before each power-off POST; when it returns false, nothing is
-        started. Returns the Droplet.
+        running. The Droplet counts as off only once its ``status`` says so. With each look right
+        before a power-off POST, ``needed(droplet)`` is asked first (when it is false, nothing is
+        started, and the Droplet is returned as it is), then ``ready(droplet)``. Returns the
+        Droplet as last seen.
         """
-        try:
-            if shutdown_timeout > 0:
-                seen = self._shut_down(droplet, self.runner.grace(shutdown_timeout), ready)
-                if seen.get("status") == OFF:
-                    return seen
-            return self._switch(droplet, "power_off", OFF, ready)
-        except _NotReady as declined:
-            return declined.droplet
+        done = lambda d: d.get("status") == OFF or not needed(d)  # noqa: E731
+        if shutdown_timeout > 0:
+            grace = self.runner.grace(shutdown_timeout)
+            step = self._step(droplet, SHUTDOWN, done, ready, grace)
+            if step.action is None and not grace.expired():  # off, or no longer needed
+                return step.resource
+            if step.action is not None:
+                try:
+                    self.runner.wait(step.action, grace)
+                except (ActionTimeout, ActionFailed):  # still shutting down, or it failed
+                    pass
+                else:
+                    off = self.runner.wait_until(droplet, lambda d: d.get("status") == OFF, grace)
+                    if off.get("status") == OFF:
+                        return off
+        return self._switch(droplet, POWER_OFF, OFF, done, ready)
 
     def power_on(self, droplet: DropletTarget) -> dict:
         """Power the Droplet on unless it is already ``active``; return it."""
-        return self._switch(droplet, "power_on", ACTIVE)
-
-    def _shut_down(self, droplet: DropletTarget, grace: Deadline, ready: Ready) -> dict:
-        seen, action = self._start_unless(droplet, "shutdown", OFF, ready, grace)
-        if action is None:
-            return seen
-        try:
-            self.runner.wait(action, grace)
-        except (ActionTimeout, ActionFailed):  # still shutting down, or it failed: force it off
-            return seen
-        return self.runner.wait_until(droplet, lambda d: d.get("status") == OFF, grace)
+        return self._switch(droplet, POWER_ON, ACTIVE)
 
     def _switch(
-        self, droplet: DropletTarget, action_type: str, wanted: str, ready: Ready = always
+        self,
+        droplet: DropletTarget,
+        kind: ActionType,
+        wanted: str,
+        done: Ready | None = None,
+        ready: Ready = always,
     ) -> dict:
-        seen, action = self._start_unless(droplet, action_type, wanted, ready)
-        if action is None:
-            return seen
-        action = self.runner.wait(action)
+        step = self._step(droplet, kind, done, ready)
+        if step.action is None:
+            return step.resource
+        action = self.runner.wait(step.action)
         seen = self.runner.look(droplet)
         if seen.get("status") != wanted:
             raise PowerStateError(action, seen)
         return seen
 
-    def _start_unless(
-        self,
-        droplet: DropletTarget,
-        action_type: str,
-        wanted: str,
-        ready: Ready,
-        grace: Deadline | None = None,
-    ) -> tuple[dict, dict | None]:
-        """Start the Action unless the Droplet is ``wanted`` (or ``grace`` is over) when looked at;
-        raise :class:`_NotReady` when ``ready`` declines it.
-
-        Returns the Droplet as last seen, and the Action started or None. The Droplet is looked at
-        again after waiting out another Action, and once after a 422 such as "The droplet is
-        already off": another run changed the power state between our look and our POST.
-        """
-        refused = False
-        while True:
-            seen = self.runner.wait_for_idle(droplet)
-            if seen.get("status") == wanted or (grace is not None and grace.expired()):
-                return seen, None
-            if not ready(seen):
-                raise _NotReady(seen)
-            try:
-                action = self.runner.try_start(droplet, action_type)
-            except APIError as error:
-                if error.status != 422 or error.pending_event or refused:
-                    raise
-                refused = True
-                continue
-            if action is not None:
-                self.started.append(action)
-                return seen, action
+    def _step(self, droplet, kind, done, ready, until=None):
+        step = self.runner.ensure(droplet, kind, reached=done, ready=ready, until=until)
+        if step.action is not None:
+            self.started.append(step.action)
+        return step
 
 
 @dataclass
 class PowerCycle:
-    """Power a Droplet off for ``work`` and back on after it, as a context manager::
+    """Power a Droplet off for some work and back on after it, as a context manager::
 
-        with PowerCycle(
-            runner, target, droplet, power_off=True, shutdown_timeout=120, restore=True
-        ):
-            ...  # the snapshot
+        with PowerCycle(runner, target, droplet, SNAPSHOT, power_off=True, shutdown_timeout=120,
+                        restore=True) as cycle:
+            runner.ensure(target, SNAPSHOT, ...)  # the work: any Action
 
-    On entry the Droplet is powered off (unless ``power_off`` is false or it is off already). On
-    exit it is powered back on when this run powered it off and ``restore`` is true; when the work
-    failed, that is tried first and the error is raised again as :class:`RunFailed`, which says
-    what became of the power. When the work's own Action timed out, or ``wait`` is false, the
-    Droplet stays off: the work still runs, and a later run powers it back on.
+    ``droplet`` is the Droplet of ``target`` as last seen, and the cycle keeps it so
+    (:attr:`droplet`, updated with every look the cycle takes). On entry the Droplet is powered
+    off (unless ``power_off`` is false or it is off already). On exit it is powered back on when
+    this run powered it off and ``restore`` is true; when the work failed, that is tried first and
+    the error is raised again as :class:`RunFailed`, which says what became of the power. When the
+    ``work`` Action timed out, or ``wait`` is false, the Droplet stays off: the work still runs,
+    and a later run powers it back on.
 
     With a ``tag`` (see ``_tags.py``) and ``restore``, the intent outlives this run: the Droplet
     carries the tag from before it is powered off until it is on again. A run that is to restore
     the power and finds the Droplet off and tagged takes over that earlier run's cycle: it powers
     the Droplet on after its own work, or at once when there is none. A tag is only removed by the
     run that powers the Droplet on, or from a Droplet found on and idle (left by a run that could
-    not remove it).
-    ``droplet`` is the Droplet of ``target`` as last seen; ``seen(droplet)`` is called with every
-    new look at it. ``needed(droplet)`` is asked with the look right before each power-off: when
-    it is false (another run did the work meanwhile, say), the Droplet is left as it is, and the
-    caller looks again.
+    not remove it). ``together`` batches the tagging with other runs' (the fleet layer's).
+    ``needed(droplet)`` is asked with the look right before each power-off: when it is false
+    (another run did the work meanwhile, say), the Droplet is left as it is, and the caller looks
+    again.
     """
 
     runner: ActionRunner
     target: DropletTarget
     droplet: dict
+    work: ActionType
     power_off: bool
     shutdown_timeout: float
     restore: bool
     wait: bool = True
     tag: str | None = None
-    work: str = "snapshot"
-    seen: Callable[[dict], None] = lambda droplet: None
-    needed: Callable[[dict], bool] = always
+    together: Together = None
+    needed: Ready = always
 
     def __post_init__(self):
         self.switch = PowerSwitch(self.runner)
@@ -265,7 +235,7 @@ class PowerCycle:
             try:
                 self._restore(still_working=not self.wait)
             except DigitalOceanError as failure:
-                note = f"the {self.work} was taken but {self.power_state()}"
+                note = f"the {self.work.name} Action went through but {self.power_state()}"
                 raise RunFailed(failure, self._left_tagged(note)) from failure
         return False
 
@@ -274,23 +244,33 @@ class PowerCycle:
         right before the work (another run powered it on meanwhile). Nothing happens when the look
         right before says the work is not ``needed``. Once it is off, a tag that another run
         removed meanwhile (it saw the Droplet on) is written again."""
-        self._see(self.switch.power_off(self.target, self.shutdown_timeout, self._ready))
+        self.update(
+            self.switch.power_off(self.target, self.shutdown_timeout, self.needed, self._ready)
+        )
         off = self.droplet.get("status") == OFF
         if off and self.marked and not self._carries_tag(self.droplet):
             self._mark()
 
-    def _ready(self, droplet: dict) -> bool:
-        """Right before a power-off POST: whether the work still needs it; if so, the tag first."""
-        if not self.needed(droplet):
+    def ready_for_work(self, droplet: dict) -> bool:
+        """Right before the work's POST, with a fresh look at the Droplet: whether it is as the
+        work needs it. A Droplet that is to be off but is on again (another run powered it on
+        meanwhile) is powered off again first, and the caller looks again."""
+        self.update(droplet)
+        if self.power_off and droplet.get("status") != OFF:
+            self.power_off_now()
             return False
+        return True
+
+    def _ready(self, droplet: dict) -> bool:
+        """Right before a power-off POST: the tag first, when the power is to be restored."""
         if self.restore:
             self._mark()
         return True
 
-    def resume(self, made_at: str | None, check_mode: bool) -> str | None:
+    def resume(self, check_mode: bool, interrupted: Interrupted | None = None) -> str | None:
         """Finish what an earlier run left: power the Droplet on when that run left it off (it is
-        tagged, or it did the work at ``made_at`` and its trail shows it), or remove a tag left
-        on a Droplet that is on and idle.
+        tagged, or ``interrupted`` finds its trail in the Droplet's newest Actions), or remove a
+        tag left on a Droplet that is on and idle.
 
         Returns the Droplet's status after that (in check mode, as it would be), or None when
         there was nothing to finish.
@@ -303,13 +283,13 @@ class PowerCycle:
         if not (self.restore and status == OFF):
             return None
         if not self.inherited:
-            if not self.power_off:
+            if not self.power_off or interrupted is None:
                 return None
-            if powered_off_for(made_at, self.target.recent(), self.work) is None:
+            if not interrupted(self.target.recent()):
                 return None
         if not check_mode:
             try:
-                self._see(self.switch.power_on(self.target))
+                self.update(self.switch.power_on(self.target))
             except DigitalOceanError as error:
                 raise RunFailed(error, self._left_tagged(self.power_state())) from error
             self._unmark()
@@ -318,7 +298,7 @@ class PowerCycle:
     def power_state(self) -> str:
         """``the droplet is off`` (read now, when possible)."""
         try:
-            self._see(self.target.read())
+            self.update(self.target.read())
         except DigitalOceanError:
             return f"the droplet was last seen {self.droplet.get('status')}"
         return f"the droplet is {self.droplet.get('status')}"
@@ -328,7 +308,7 @@ class PowerCycle:
         tag stays, for the run that powers it on)."""
         if not (self.powered_off and self.restore) or still_working:
             return
-        self._see(self.switch.power_on(self.target))
+        self.update(self.switch.power_on(self.target))
         self._unmark()
 
     def _carries_tag(self, droplet: dict) -> bool:
@@ -339,12 +319,16 @@ class PowerCycle:
         """Tag the Droplet before powering it off, so that whoever finds it off knows why. Sent
         even when the Droplet was seen tagged: that look may be older than another run's untag."""
         if self.tag:
-            self.tag_name = tag_resource(self.target.client, self.tag_name, self.target.id)
+            self.tag_name = tag_resource(
+                self.target.client, self.tag_name, self.target.id, together=self.together
+            )
             self.tagged = self.marked = True
 
     def _unmark(self) -> None:
         if self.tagged:
-            untag_resource(self.target.client, self.tag_name, self.target.id)
+            untag_resource(
+                self.target.client, self.tag_name, self.target.id, together=self.together
+            )
             self.tagged = self.marked = False
 
     def _left_tagged(self, note: str) -> str:
@@ -356,7 +340,7 @@ class PowerCycle:
     def _failed(self, error: DigitalOceanError) -> RunFailed:
         """The error, with the power state restored first (best effort) and said in the message."""
         action = error.action if isinstance(error, ActionTimeout) else None
-        if action and action.get("type") == self.work and self.powered_off:
+        if action and action.get("type") == self.work.name and self.powered_off:
             return RunFailed(
                 error, "the droplet stays off until then, and that re-run powers it back on"
             )
@@ -381,38 +365,8 @@ class PowerCycle:
                 self._unmark()
         return self._left_tagged(note)
 
-    def _see(self, droplet: dict) -> None:
-        """The Droplet as seen now; an earlier run's tag counts as long as it shows."""
+    def update(self, droplet: dict) -> None:
+        """A newer look at the Droplet; an earlier run's tag counts as long as it shows."""
         self.droplet = droplet
         if not self.marked:
             self.tagged = self._carries_tag(droplet)
-        self.seen(droplet)
-
-
-def powered_off_for(made_at: str | None, actions: list, work: str = "snapshot") -> dict | None:
-    """The power-off Action an unfinished run did ``work`` after, if that is what happened.
-
-    ``actions`` are the Droplet's newest Actions; ``made_at`` is when the work's result (the
-    snapshot) was created (an API timestamp). The trail of such a run is: the newest Action is the
-    completed ``work`` Action, which ran when the result was made, and the one before it is a
-    completed ``shutdown`` or ``power_off`` that ended at most :data:`RESUME_WINDOW` seconds before
-    the work began.
-    Anything since (a ``power_on``, say) means someone else has taken over the Droplet.
-    """
-    ordered = sorted(actions, key=lambda a: a.get("id") or 0, reverse=True)
-    if len(ordered) < 2:
-        return None
-    taken, before = ordered[0], ordered[1]
-    if taken.get("type") != work or taken.get("status") != "completed":
-        return None
-    if before.get("type") not in POWERED_OFF_BY or before.get("status") != "completed":
-        return None
-    started, ended = parse_time(taken.get("started_at")), parse_time(taken.get("completed_at"))
-    created, powered_off = parse_time(made_at), parse_time(before.get("completed_at"))
-    if None in (started, ended, created, powered_off):
-        return None
-    if not started - CLOCK_SLACK <= created <= ended + CLOCK_SLACK:
-        return None
-    if started - powered_off > RESUME_WINDOW:
-        return None
-    return before

@@ -1,20 +1,33 @@
 # Copyright: (c) 2026, OceanOps Team
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Droplet snapshots: listing them (a Droplet's, or the account's), picking, pruning, deleting."""
+"""Droplet snapshots: listing them (a Droplet's, or the account's), picking, pruning, deleting, and
+telling the trail of a run that took one and did not get to power its Droplet back on."""
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import parse_time
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
+    CLOCK_SLACK,
+    COMPLETED,
+    parse_time,
+)
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import APIError, Client
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import DropletNotFound
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
+    POWER_OFF,
+    SHUTDOWN,
+    SNAPSHOT,
+    DropletNotFound,
+)
 
 FIELDS = ("id", "name", "created_at", "size_gigabytes", "min_disk_size", "regions")
 # DigitalOcean's list price of snapshot storage, in US dollars per GB and month (the same for
 # every region a snapshot is in).
 PRICE_PER_GB_MONTH = 0.06
 AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# A power-off this close (by the server's clock) before a snapshot Action was made for it.
+RESUME_WINDOW = 60.0
 
 
 def snapshot_result(snapshot: dict | None) -> dict | None:
@@ -126,3 +139,42 @@ def delete_snapshot(client: Client, snapshot_id: int | str) -> bool:
             raise
         return False
     return True
+
+
+def interrupted_snapshot(snapshot: dict | None) -> Callable[[list], bool]:
+    """Whether the Droplet's newest Actions show that a run took ``snapshot`` after powering the
+    Droplet off, and stopped before powering it back on (:func:`powered_off_for`): what
+    :meth:`PowerCycle.resume` is told to look for."""
+    made_at = (snapshot or {}).get("created_at")
+    return lambda actions: made_at is not None and powered_off_for(made_at, actions) is not None
+
+
+def powered_off_for(made_at: str | None, actions: list) -> dict | None:
+    """The power-off Action an unfinished run took a snapshot after, if that is what happened.
+
+    ``actions`` are the Droplet's newest Actions; ``made_at`` is when the snapshot was created (an
+    API timestamp). The trail of such a run is: the newest Action is the completed ``snapshot``
+    Action, which ran when the snapshot was made, and the one before it is a completed
+    ``shutdown`` or ``power_off`` that ended at most :data:`RESUME_WINDOW` seconds before the
+    snapshot began. Anything since (a ``power_on``, say) means someone else has taken over.
+    """
+    ordered = sorted(actions, key=lambda a: a.get("id") or 0, reverse=True)
+    if len(ordered) < 2:
+        return None
+    taken, before = ordered[0], ordered[1]
+    if taken.get("type") != SNAPSHOT.name or taken.get("status") != COMPLETED:
+        return None
+    if (
+        before.get("type") not in (SHUTDOWN.name, POWER_OFF.name)
+        or before.get("status") != COMPLETED
+    ):
+        return None
+    started, ended = parse_time(taken.get("started_at")), parse_time(taken.get("completed_at"))
+    created, powered_off = parse_time(made_at), parse_time(before.get("completed_at"))
+    if None in (started, ended, created, powered_off):
+        return None
+    if not started - CLOCK_SLACK <= created <= ended + CLOCK_SLACK:
+        return None
+    if started - powered_off > RESUME_WINDOW:
+        return None
+    return before

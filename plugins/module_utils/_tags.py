@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import APIError, Client
@@ -12,6 +12,9 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
 # On a Droplet that a run powered off for its work: whoever finds it there, with the Droplet
 # off, powers the Droplet on and removes it. The control panel shows it, and so says why.
 RESTORE_POWER_TAG = "oceanops-restore-power"
+# ``together(kind, item, send)``: ``send(items)`` for this item and those that others send at the
+# same moment (the fleet layer's batching); by default, ``send([item])``.
+Together = Optional[Callable[[str, Any, Callable[[list], Any]], Any]]
 
 
 def _resources_path(tag: str) -> str:
@@ -23,36 +26,38 @@ def _resource(resource_id: int | str, resource_type: str) -> dict:
 
 
 def tag_resource(
-    client: Client, tag: str, resource_id: int | str, resource_type: str = "droplet"
+    client: Client,
+    tag: str,
+    resource_id: int | str,
+    resource_type: str = "droplet",
+    together: Together = None,
 ) -> str:
     """Tag the resource, creating the tag first if it does not exist; tagging twice is fine.
 
     Returns the tag's name as the account spells it: a tag keeps the capitalization it was first
-    created with, and only that spelling finds it in a path. With the client's shared ``batch``,
-    resources that concurrent runs tag at the same moment go out in one request.
+    created with, and only that spelling finds it in a path. With ``together``, resources that
+    concurrent runs tag at the same moment go out in one request.
     """
-    return _together(
-        client, f"tag {tag}", _resource(resource_id, resource_type), lambda r: _tag(client, tag, r)
-    )
+    resource = _resource(resource_id, resource_type)
+    send = lambda resources: _tag(client, tag, resources)  # noqa: E731
+    return together(f"tag {tag}", resource, send) if together else send([resource])
 
 
 def untag_resource(
-    client: Client, tag: str, resource_id: int | str, resource_type: str = "droplet"
+    client: Client,
+    tag: str,
+    resource_id: int | str,
+    resource_type: str = "droplet",
+    together: Together = None,
 ) -> None:
     """Remove the tag from the resource; a tag that no longer exists tags nothing. Batched as
     :func:`tag_resource` is."""
-    _together(
-        client,
-        f"untag {tag}",
-        _resource(resource_id, resource_type),
-        lambda r: _untag(client, tag, r),
-    )
-
-
-def _together(client: Client, kind: str, resource: dict, send: Callable[[list], Any]) -> Any:
-    if client.batch is None:
-        return send([resource])
-    return client.batch.submit(kind, resource, send)
+    resource = _resource(resource_id, resource_type)
+    send = lambda resources: _untag(client, tag, resources)  # noqa: E731
+    if together:
+        together(f"untag {tag}", resource, send)
+    else:
+        send([resource])
 
 
 def _tag(client: Client, tag: str, resources: list) -> str:

@@ -341,6 +341,54 @@ elapsed:
   returned: always
   type: float
   sample: 78.4
+failure:
+  description:
+    - What went wrong, for programs to read; the task's C(msg) says the same for people, and what
+      became of the Droplet's power.
+    - An Action that ended C(errored) gives V(action_errored), one still in progress at
+      O(wait_timeout) V(action_timeout), both with the Action; a power Action that completed with
+      the Droplet not in its power state V(power_state); an API error V(api) with the request, the
+      HTTP status, and DigitalOcean's error id, message and request id; a volume snapshot that
+      failed its own type, with the volume snapshots taken before it; no such Droplet
+      V(not_found); a name that several Droplets have V(ambiguous), with their ids.
+  returned: failure
+  type: dict
+  contains:
+    type:
+      description: >-
+        V(action_errored), V(action_timeout), V(power_state), V(api), V(not_found),
+        V(ambiguous), V(configuration) or V(module).
+      type: str
+      sample: action_errored
+    message:
+      description: The error message.
+      type: str
+    action:
+      description: The Action as last seen (same fields as RV(actions)).
+      type: dict
+    method:
+      description: The HTTP method of the failed request, for V(api).
+      type: str
+    path:
+      description: The path of the failed request, for V(api).
+      type: str
+    status:
+      description: The HTTP status, or V(null) when no answer came, for V(api).
+      type: int
+    id:
+      description: DigitalOcean's error id, such as V(unprocessable_entity), for V(api).
+      type: str
+    request_id:
+      description: DigitalOcean's request id, for V(api).
+      type: str
+    droplet_ids:
+      description: The ids of the Droplets with the name, for V(ambiguous).
+      type: list
+      elements: int
+    volume_snapshots:
+      description: When a volume snapshot failed, those taken before it (as RV(volume_snapshots)).
+      type: list
+      elements: dict
 diff:
   description: The Droplet's snapshot names and status, before and after.
   returned: in diff mode
@@ -364,17 +412,17 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import
     DigitalOceanModule,
     wait_argument_spec,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
-    OFF,
-    DropletTarget,
-    find_droplet,
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import SNAPSHOT
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._images import (
+    TRANSFER,
+    ImageTarget,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._images import ImageTarget
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import PowerCycle
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots import (
     beyond,
     delete_snapshot,
     droplet_snapshots,
+    interrupted_snapshot,
     named,
     newest,
     snapshot_result,
@@ -411,6 +459,7 @@ class DropletSnapshot(DigitalOceanModule):
     }
 
     volumes: DropletVolumes | None = None
+    cycle: PowerCycle | None = None
     taken_by_another = False
     looked_for: set = frozenset()
 
@@ -418,14 +467,17 @@ class DropletSnapshot(DigitalOceanModule):
         began = time.monotonic()
         self._check_input()
         self.runner = self.action_runner()
-        self.result.update(snapshot=None, actions=self.runner.started)
+        self.result.update(snapshot=None)
         try:
-            self._find()
+            self.target, droplet = self.droplet_target(self.runner)
+            self._update(droplet)
             if self.params["state"] == "present":
                 self.present()
             else:
                 self.absent()
         finally:
+            if self.cycle is not None:
+                self._update(self.cycle.droplet)
             self.result["elapsed"] = round(time.monotonic() - began, 1)
         return self.result
 
@@ -450,9 +502,9 @@ class DropletSnapshot(DigitalOceanModule):
         if existing or self.module.check_mode:
             self._report_volumes()
         if existing:
-            resumed = cycle.resume(existing.get("created_at"), self.module.check_mode)
+            resumed = cycle.resume(self.module.check_mode, interrupted_snapshot(existing))
             self.result["changed"] = resumed is not None
-            status = resumed or self.droplet.get("status")
+            status = resumed or cycle.droplet.get("status")
         elif self.module.check_mode:
             self.result["changed"] = True
             status = cycle.predicted_status()
@@ -468,10 +520,10 @@ class DropletSnapshot(DigitalOceanModule):
             snapshots = self._found() if done else [*snapshots, {"name": self.params["name"]}]
             if self.taken_by_another and self.result["snapshot"]:
                 # The run that took it may have left the Droplet off (wait: false just before).
-                made_at = self.result["snapshot"].get("created_at")
-                if cycle.resume(made_at, check_mode=False):
+                interrupted = interrupted_snapshot(self.result["snapshot"])
+                if cycle.resume(check_mode=False, interrupted=interrupted):
                     self.result["changed"] = True
-            status = self.droplet.get("status")
+            status = cycle.droplet.get("status")
         if existing or self.result["snapshot"] or self.module.check_mode:
             self._copy()
             doomed = self._retain(snapshots)
@@ -496,7 +548,7 @@ class DropletSnapshot(DigitalOceanModule):
                 self.volumes.doomed(self.params["keep_prefix"], self.params["keep"], named_too=True)
             )
         status = self.droplet.get("status")
-        resumed = cycle.resume(None, self.module.check_mode)  # what an earlier run left
+        resumed = cycle.resume(self.module.check_mode)  # what an earlier run left
         self.result["changed"] = self.result["changed"] or resumed is not None
         self.set_diff(
             {"snapshots": [s.get("name") for s in snapshots], "status": status},
@@ -508,35 +560,26 @@ class DropletSnapshot(DigitalOceanModule):
 
     # -- steps -------------------------------------------------------------------------------------
 
-    def _find(self) -> None:
-        """The Droplet, by name, or by id as the runs of this controller last saw it together."""
-        if self.params["droplet_id"] is None:
-            self._seen(find_droplet(self.client, name=self.params["droplet_name"]))
-            self.target = DropletTarget(self.client, self.droplet["id"])
-        else:
-            self.target = DropletTarget(self.client, self.params["droplet_id"])
-            self._seen(self.runner.look(self.target))
-
     def _look(self) -> list:
         """The Droplet's snapshots, once no Action that could be making ours runs.
 
         An Action in progress may be the snapshot of an earlier, interrupted run: wait for it, then
         look again, so that a re-run does not take a second snapshot.
         """
-        snapshots = self._snapshots()
+        snapshots = self._snapshots(self.droplet)
         if self._named(snapshots) or not self.droplet.get("locked"):
             return snapshots
-        self._seen(self.runner.wait_for_idle(self.target))
-        return self._snapshots()
+        self._update(self.runner.wait_for_idle(self.target))
+        return self._snapshots(self.droplet)
 
-    def _snapshots(self, listed: list | None = None) -> list:
-        """The Droplet's snapshots: ``listed`` when the Droplet, as last seen, has no snapshot
+    def _snapshots(self, droplet: dict, listed: list | None = None) -> list:
+        """The Droplet's snapshots: ``listed`` when ``droplet`` (a look at it) lists no snapshot
         that is not among them (no snapshot at all, at first), else read."""
-        ids = self.droplet.get("snapshot_ids")
+        ids = droplet.get("snapshot_ids")
         self.looked_for = set(ids) if isinstance(ids, list) else set()
         if isinstance(ids, list) and self.looked_for <= {s.get("id") for s in listed or []}:
             return list(listed or [])
-        return droplet_snapshots(self.client, self.droplet["id"])
+        return droplet_snapshots(self.client, droplet["id"])
 
     def _nothing_new(self, droplet: dict) -> bool:
         """Whether ``droplet`` lists no snapshot it did not list when its snapshots were last
@@ -546,18 +589,20 @@ class DropletSnapshot(DigitalOceanModule):
         return not isinstance(ids, list) or set(ids) <= self.looked_for
 
     def _power_cycle(self) -> PowerCycle:
-        return PowerCycle(
+        self.cycle = PowerCycle(
             self.runner,
             self.target,
             self.droplet,
+            SNAPSHOT,
             power_off=self.params["power_off"],
             shutdown_timeout=self.params["shutdown_timeout"],
             restore=self.params["restore_power"],
             wait=self.params["wait"],
             tag=RESTORE_POWER_TAG if self.params["power_tag"] else None,
-            seen=self._seen,
+            together=self.together,
             needed=self._nothing_new,
         )
+        return self.cycle
 
     def _take_snapshot(self, cycle: PowerCycle, snapshots: list) -> bool:
         """Start the snapshot (the Droplet is off, if it should be); return whether it exists.
@@ -591,28 +636,32 @@ class DropletSnapshot(DigitalOceanModule):
 
         Looks again right before every POST: while this run waited (for the shutdown, or a pending
         event of another run), that run may have taken the snapshot, or powered the Droplet on
-        (then it is powered off again). The Droplet as last seen lists its snapshots' ids; only a
+        (then the cycle powers it off again). The look lists the Droplet's snapshots' ids; only a
         new one among them is read. The volumes' snapshots are taken first, once the Droplet is
         off: one consistent picture.
         """
-        while True:
-            snapshots = self._snapshots(snapshots)
-            if self._named(snapshots):
-                return None
-            if self.params["power_off"] and self.droplet.get("status") != OFF:
-                cycle.power_off_now()
-                continue
+        listed = snapshots
+
+        def taken(droplet: dict) -> bool:
+            nonlocal listed
+            cycle.update(droplet)
+            listed = self._snapshots(droplet, listed)
+            return self._named(listed) is not None
+
+        def ready(droplet: dict) -> bool:
+            if not cycle.ready_for_work(droplet):
+                return False
             if self.volumes is not None and "volume_snapshots" not in self.result:
                 self.result["volume_snapshots"] = self.volumes.take()
-            try:
-                action = self.runner.try_start(self.target, "snapshot", name=self.params["name"])
-            except APIError as error:
-                if error.status == 422 and not self.params["power_off"]:
-                    error.explain("power_off is false: the droplet must be powered off first")
-                raise
-            if action is not None:
-                return action
-            self._seen(self.runner.look(self.target))
+            return True
+
+        try:
+            step = self.runner.ensure(self.target, SNAPSHOT, taken, ready, name=self.params["name"])
+        except APIError as error:
+            if error.status == 422 and not self.params["power_off"]:
+                error.explain("power_off is false: the droplet must be powered off first")
+            raise
+        return step.action
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -696,20 +745,16 @@ class DropletSnapshot(DigitalOceanModule):
         self._found()
 
     def _transfer(self, image: ImageTarget, region: str) -> None:
-        """Copy the snapshot to ``region`` and wait; when another transfer runs on it (an earlier
-        run's, say), wait for that first and look again."""
-        regions: list = []
-        while region not in regions:
-            try:
-                action = self.runner.try_start(image, "transfer", region=region)
-            except APIError as error:
-                if error.status == 422:
-                    error.explain(f"copy_to_regions: is {region!r} a region?")
-                raise
-            if action is not None:
-                self.runner.wait(action)
-                return
-            regions = image.read().get("regions") or []
+        """Copy the snapshot to ``region`` and wait, unless it is there by now (another run's
+        transfer, waited out first, may have copied it)."""
+        try:
+            action = self.runner.ensure(image, TRANSFER, region=region).action
+        except APIError as error:
+            if error.status == 422:
+                error.explain(f"copy_to_regions: is {region!r} a region?")
+            raise
+        if action is not None:
+            self.runner.wait(action)
 
     def _retain(self, snapshots: list) -> list:
         """Delete the Droplet's ``keep_prefix`` snapshots beyond the ``keep`` newest, never the
@@ -740,7 +785,8 @@ class DropletSnapshot(DigitalOceanModule):
             self.result["deleted"].append(shown(snapshot))
             self.result["changed"] = True
 
-    def _seen(self, droplet: dict) -> None:
+    def _update(self, droplet: dict) -> None:
+        """The Droplet as last seen, and as the result shows it."""
         self.droplet = droplet
         self.result["droplet"] = {key: droplet.get(key) for key in ("id", "name", "status")}
 

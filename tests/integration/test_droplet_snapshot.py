@@ -121,6 +121,40 @@ def test_rerun_with_existing_snapshot_sends_no_mutating_request(sim, run):
     assert len(snapshots(sim, droplet_id)) == 1
 
 
+RERUN_DELAYS = (0, 0.5, 1, 2, 3)
+
+
+def test_a_rerun_right_after_a_run_sees_its_last_change_and_changes_nothing(sim, run):
+    """The same task again 0 to 3 s after a run, on the shared views of the same controller:
+    a view taken before the run's last change (its untag) is never trusted for the Droplet."""
+    (droplet_id,) = seed(sim)
+    args = {"droplet_id": droplet_id, "name": "nightly"}  # adaptive polling: shared views
+    tasks = [{"name": "First", "oceanops.digitalocean.droplet_snapshot": args}]
+    for delay in RERUN_DELAYS:
+        if delay:
+            tasks.append({"name": f"Pause {delay} s", "ansible.builtin.command": f"sleep {delay}"})
+        tasks.append(
+            {"name": f"Again after {delay} s", "oceanops.digitalocean.droplet_snapshot": args}
+        )
+    plays = [{"name": "Snapshot", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+    result = run(yaml.safe_dump(plays, sort_keys=False))
+    assert result.rc == 0, result.output
+    assert result.result("First")["changed"] is True
+    for delay in RERUN_DELAYS:
+        again = result.result(f"Again after {delay} s")
+        assert (again["changed"], again["actions"]) == (False, []), delay
+    assert action_posts(sim) == [("shutdown", 201), ("snapshot", 201), ("power_on", 201)]
+    # The first run's tagging (its first POST finds no tag, creates it, and tags) and one untag.
+    tagging = [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in tag_requests(sim)]
+    assert tagging == [
+        ("POST", "resources"),
+        ("POST", "tags"),
+        ("POST", "resources"),
+        ("DELETE", "resources"),
+    ]
+    assert len(snapshots(sim, droplet_id)) == 1
+
+
 def test_droplet_found_by_name_and_an_ambiguous_name_lists_the_ids(sim, run):
     web, first, second = seed(
         sim, {"name": "web-1"}, {"name": "db"}, {"name": "db"}, time_scale=0.01

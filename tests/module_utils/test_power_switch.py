@@ -1,4 +1,4 @@
-"""try_start and PowerSwitch against the simulator: look before acting, confirm the power state."""
+"""ensure and PowerSwitch against the simulator: look before acting, confirm the power state."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions imp
     ActionRunner,
     Deadline,
     PollSchedule,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
+    POWER_OFF,
+    SNAPSHOT,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import (
     PowerCycle,
@@ -24,12 +28,16 @@ def switch(client, timeout=30.0) -> PowerSwitch:
     return PowerSwitch(ActionRunner(client, Deadline(timeout), FAST))
 
 
-def test_try_start_returns_none_after_waiting_out_another_action(sim, client, droplet_id, droplet):
+def test_ensure_starts_nothing_when_the_action_it_waited_out_reached_the_goal(
+    sim, client, droplet_id, droplet
+):
     client.post(f"/droplets/{droplet_id}/actions", {"type": "power_off"})
     runner = ActionRunner(client, Deadline(30), FAST)
-    assert runner.try_start(droplet, "power_off") is None
+    step = runner.ensure(droplet, POWER_OFF)
+    assert step.action is None and step.resource["status"] == "off"
     assert sim.state()["droplets"][0]["locked"] is False
     assert runner.started == []
+    assert action_posts(sim) == [("power_off", 201)]
 
 
 def test_graceful_shutdown_is_confirmed_by_the_droplet_status(sim, client, droplet):
@@ -68,10 +76,11 @@ def test_a_power_action_refused_because_another_run_did_it_is_no_failure(
     power = PowerSwitch(runner)
     looked = runner.wait_for_idle
 
-    def look_then_someone_else_powers_off(droplet):
-        seen = looked(droplet)
+    def look_then_someone_else_powers_off(droplet, fields=()):
+        seen = looked(droplet, fields)
         if not sim.state()["actions"]:
-            ActionRunner(client, Deadline(30), FAST).run(droplet, "power_off")
+            other = ActionRunner(client, Deadline(30), FAST)
+            other.wait(other.ensure(droplet, POWER_OFF).action)
         return seen
 
     monkeypatch.setattr(runner, "wait_for_idle", look_then_someone_else_powers_off)
@@ -86,6 +95,7 @@ def cycle(client, droplet, **options) -> PowerCycle:
         runner,
         droplet,
         droplet.read(),
+        SNAPSHOT,
         power_off=True,
         shutdown_timeout=5,
         restore=True,
@@ -95,18 +105,19 @@ def cycle(client, droplet, **options) -> PowerCycle:
 
 
 def test_the_tag_goes_on_right_before_the_power_off_and_again_if_another_run_removed_it(
-    sim, client, droplet, droplet_id
+    sim, client, droplet, droplet_id, monkeypatch
 ):
     power = cycle(client, droplet)
-    start = power.runner.try_start
+    post = client.post
 
-    def start_then_another_run_untags(*args, **kwargs):
-        action = start(*args, **kwargs)
-        # Another run, which saw the Droplet on a moment ago, removes "its stale tag".
-        untag_resource(client, RESTORE_POWER_TAG, droplet_id)
-        return action
+    def post_then_another_run_untags(path, *args, **kwargs):
+        answer = post(path, *args, **kwargs)
+        if path.endswith("/actions"):
+            # Another run, which saw the Droplet on a moment ago, removes "its stale tag".
+            untag_resource(client, RESTORE_POWER_TAG, droplet_id)
+        return answer
 
-    power.runner.try_start = start_then_another_run_untags
+    monkeypatch.setattr(client, "post", post_then_another_run_untags)
     power.power_off_now()
     assert sim.state()["droplets"][0]["status"] == "off"
     assert RESTORE_POWER_TAG in sim.state()["droplets"][0]["tags"]

@@ -9,14 +9,14 @@ import time
 
 import pytest
 
-from ansible_collections.oceanops.digitalocean.plugins.module_utils import _batch
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._batch import (
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet import batch as _batch
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.batch import (
     LIMIT,
     PATIENCE,
     WINDOW,
     SharedBatch,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._cache import SharedFile
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.cache import SharedFile
 
 KIND = "tag oceanops-restore-power"
 UNTAG = "untag oceanops-restore-power"

@@ -7,8 +7,10 @@ import os
 import pytest
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import Client, RetryPolicy
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._cache import SharedFile
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._pacing import SharedBudget
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.cache import SharedFile
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.pacing import (
+    SharedBudget,
+)
 from tests.support.simulated_wait import SimulatedClock
 
 TOKEN = "dop_v1_pacing_canary_0123456789"

@@ -116,7 +116,6 @@ class Answer:
 )
 def test_pagination_loses_and_repeats_no_item(count, per_page, limit):
     client = Client("dop_v1_pages", "https://api.example.com/v2")
-    client.budget = None
     pages = Pages(count, per_page)
     client._session = pages
     got = [item["id"] for item in client.paginate("/things", "items", limit=limit)]

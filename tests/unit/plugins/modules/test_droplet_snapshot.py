@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import powered_off_for
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots import newest
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots import (
+    newest,
+    powered_off_for,
+)
 
 
 def action(action_id, kind, started, completed, status="completed"):

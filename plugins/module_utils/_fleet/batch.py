@@ -22,7 +22,7 @@ import secrets
 import time
 from typing import Any, Callable
 
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._cache import SharedFile
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.cache import SharedFile
 
 # How long a run waits for others to queue theirs, when other runs that are still going queued
 # that kind lately (a fleet's forks; not the runs before this one, one host after another).
@@ -197,8 +197,3 @@ def _process_alive(pid: int | None) -> bool:
     except OSError:  # it exists, but is another user's
         return True
     return True
-
-
-def shared_batch(account: str) -> SharedBatch:
-    """The batches of an account, shared through the per-user cache directory."""
-    return SharedBatch(SharedFile(account, "batch"))

@@ -14,11 +14,10 @@ low, spaces the turns so that it lasts until the reset (the formula of
 from __future__ import annotations
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
-    Client,
     RetryPolicy,
     _number,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._cache import SharedFile
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.cache import SharedFile
 
 MINUTE = 60.0
 HOURLY_LIMIT = 5000  # until the API says otherwise (ratelimit-limit)
@@ -70,8 +69,3 @@ class SharedBudget:
         if wait:
             self.policy.sleep(wait)
         return wait
-
-
-def shared_budget(client: Client) -> SharedBudget:
-    """The budget of the client's token, shared through the per-user cache directory."""
-    return SharedBudget(SharedFile(client.account, "budget"), client.retry)

@@ -10,9 +10,10 @@ first waits, up to its own poll interval, for another run to take one; only when
 takes the view itself, under a lock, so one run at a time sends the request and the others read
 its answer. With one run alone, that costs what polling its own Action costs.
 
-A view is trusted only when it was taken after the moment the caller names (never one older than
-the run's last look, nor than its last request that changed something). What a view does not show
-(an Action older than its page, a Droplet past the first 200) the caller reads for itself.
+A view is trusted for an item only when it was taken after the moment the caller names and after
+the item's last change (``changes.py``: every request that may change a resource, by any run,
+marks it when it is sent and when it is answered). What a view does not show (an Action older than
+its page, a Droplet past the first 200, a field it does not keep) the caller reads for itself.
 """
 
 from __future__ import annotations
@@ -21,17 +22,23 @@ import time
 from typing import Callable
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import Client
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._cache import SharedFile
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.cache import SharedFile
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.changes import (
+    KEEP,
+    Changes,
+)
 
 PAGE = 200
-# A view at most this old shows a resource "now", when nothing this run did may have changed it
-# since (a first look at a Droplet, say).
+# A view at most this old shows a resource "now", when no run on this controller changed it since
+# (a first look at a Droplet, say).
 FRESH = 2.0
 # How often a waiting run looks at the shared files for a view another run took (no request).
 TICK = 0.2
 # The Droplet fields the view keeps: what waiting and deciding need, not the whole object (and of
 # its region, the slug).
 DROPLET_FIELDS = ("id", "name", "status", "locked", "snapshot_ids", "volume_ids", "tags")
+# The fields each view keeps of its items (None: all of them).
+KEPT = {"actions": None, "droplets": frozenset((*DROPLET_FIELDS, "region"))}
 VIEWS = {
     "actions": ("/actions", "actions", lambda action: action),
     "droplets": (
@@ -54,18 +61,31 @@ class SharedWatch:
         directory: str | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        changes: Changes | None = None,
     ):
         self.client = client
         self._files = {kind: SharedFile(client.account, kind, directory) for kind in VIEWS}
         self._clock = clock
         self._sleep = sleep
+        self.changes = changes or Changes(SharedFile(client.account, "changes", directory), clock)
         # When the newest view of each kind this run used was taken.
         self.used = dict.fromkeys(VIEWS, 0.0)
 
     def now(self) -> float:
         return self._clock()
 
-    def seen(self, view: str, item_id: int, not_before: float) -> dict | None:
+    def current(self, view: str, item_id: int, fields: tuple = ()) -> dict | None:
+        """The item as it is now: as a view shows it that was taken at most ``FRESH`` seconds ago,
+        after the item's last change, and after the newest view of Actions this run used (where
+        it may have seen an Action on the item end); None when no such view shows it, or the view
+        does not keep all of ``fields``."""
+        kept = KEPT[view]
+        if kept is not None and not set(fields) <= kept:
+            return None
+        not_before = max(self._clock() - FRESH, self.used["actions"])
+        return self.item(view, item_id, not_before)
+
+    def item(self, view: str, item_id: int, not_before: float) -> dict | None:
         """The item (an Action, a Droplet) as a view taken at ``not_before`` or later shows it;
         None when that view does not show it."""
         return self._item(view, item_id, self._view(view, not_before))
@@ -87,7 +107,10 @@ class SharedWatch:
     # -- internals ---------------------------------------------------------------------------------
 
     def _item(self, kind: str, item_id: int, view: dict) -> dict | None:
+        """The item in the view, unless the view was taken before the item's last change."""
         self.used[kind] = max(self.used[kind], view["taken"])
+        if view["taken"] <= self.changes.last(f"{kind}/{item_id}"):
+            return None
         return view["items"].get(str(item_id))
 
     def _view(self, kind: str, not_before: float) -> dict:
@@ -109,8 +132,8 @@ class SharedWatch:
     def _fresh(self, kind: str, not_before: float) -> dict | None:
         view = self._files[kind].read()
         if isinstance(view, dict) and isinstance(view.get("items"), dict):
-            taken = view.get("taken")
-            if isinstance(taken, (int, float)) and not_before <= taken <= self._clock() + 1:
+            taken, now = view.get("taken"), self._clock()
+            if isinstance(taken, (int, float)) and max(not_before, now - KEEP) <= taken <= now + 1:
                 return view
         return None
 
