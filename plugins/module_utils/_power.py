@@ -101,7 +101,10 @@ class PowerSwitch:
         started, and the Droplet is returned as it is), then ``ready(droplet)``. Returns the
         Droplet as last seen.
         """
-        done = lambda d: d.get("status") == OFF or not needed(d)  # noqa: E731
+
+        def done(seen: dict) -> bool:
+            return seen.get("status") == OFF or not needed(seen)
+
         if shutdown_timeout > 0:
             grace = self.runner.grace(shutdown_timeout)
             step = self._step(droplet, SHUTDOWN, done, ready, grace)

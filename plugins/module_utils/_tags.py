@@ -39,7 +39,10 @@ def tag_resource(
     concurrent runs tag at the same moment go out in one request.
     """
     resource = _resource(resource_id, resource_type)
-    send = lambda resources: _tag(client, tag, resources)  # noqa: E731
+
+    def send(resources: list) -> str:
+        return _tag(client, tag, resources)
+
     return together(f"tag {tag}", resource, send) if together else send([resource])
 
 
@@ -53,7 +56,10 @@ def untag_resource(
     """Remove the tag from the resource; a tag that no longer exists tags nothing. Batched as
     :func:`tag_resource` is."""
     resource = _resource(resource_id, resource_type)
-    send = lambda resources: _untag(client, tag, resources)  # noqa: E731
+
+    def send(resources: list) -> None:
+        _untag(client, tag, resources)
+
     if together:
         together(f"untag {tag}", resource, send)
     else:
