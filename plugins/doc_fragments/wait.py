@@ -21,6 +21,9 @@ options:
       - Seconds the task may wait in all, from its first request to its last.
       - When it runs out, the module fails with the id of the Action still in progress. That
         Action goes on at DigitalOcean.
+      - It bounds the requests too, also against a server that never answers. Each request's
+        O(timeout) is cut to the time left, and none is retried past it. What a failure then
+        needs (powering a Droplet back on) has one O(timeout) more.
     type: int
     default: 1800
   poll_interval:

@@ -138,6 +138,10 @@ class Deadline:
     def remaining(self) -> float:
         return max(0.0, self._end - self._clock())
 
+    def remaining_past(self, grace: float) -> float:
+        """Seconds until ``grace`` seconds after the deadline (negative once that is over)."""
+        return self._end + grace - self._clock()
+
     def expired(self) -> bool:
         return self._clock() >= self._end
 
@@ -238,7 +242,7 @@ class ActionTarget:
 
     def read(self) -> dict:
         """The resource as the API shows it now."""
-        return self.client.get(self.path)[self.kind]
+        return self.client.get(self.path, key=self.kind)
 
     def busy(self, resource: dict) -> bool:
         """Whether an Action runs on the resource. Here its newest Actions are read (a resource
@@ -295,27 +299,26 @@ class ActionRunner:
         kind: ActionType,
         reached: Callable[[dict], bool] | None = None,
         ready: Callable[[dict], bool] | None = None,
-        until: Deadline | None = None,
         **params,
     ) -> Step:
         """Start the ``kind`` Action with ``params`` exactly once, unless its goal is reached.
 
         Looks at the target, waiting out any Action that runs on it; returns without starting
-        anything when ``reached(resource)`` (by default, what ``kind`` says is done) or ``until``
-        has expired. Else ``ready(resource)`` is asked right before the POST: when it is false
-        (it may have acted itself, such as powering the Droplet off), the target is looked at
-        again. The POST is never re-sent blindly: one that may have reached the API without an
-        answer is found among the target's recent Actions. After a pending event (another Action
-        runs) the target is looked at again once that Action is over; so is it once after any
-        other 422 (another run may have reached the goal between the look and the POST), which
-        is raised when the goal is still not reached.
+        anything when ``reached(resource)`` (by default, what ``kind`` says is done). Else
+        ``ready(resource)`` is asked right before the POST: when it is false (it may have acted
+        itself, such as powering the Droplet off), the target is looked at again. The POST is
+        never re-sent blindly: one that may have reached the API without an answer is found
+        among the target's recent Actions. After a pending event (another Action runs) the target
+        is looked at again once that Action is over; so is it once after any other 422 (another
+        run may have reached the goal between the look and the POST), which is raised when the
+        goal is still not reached.
         """
         reached = reached or kind.reached(params)
         body = kind.body(params)
         refused: APIError | None = None
         while True:
             resource = self.wait_for_idle(target, kind.fields)
-            if reached(resource) or (until is not None and until.expired()):
+            if reached(resource):
                 return Step(resource)
             if refused is not None:
                 raise refused
@@ -347,17 +350,19 @@ class ActionRunner:
                 action = checked_action(answer.get("action"), "POST", target.actions_path)
             except APIError as error:
                 error.label(body["type"])
-                if error.uncertain and resends < UNCERTAIN_RESENDS:
+                if error.uncertain:
                     unanswered_since = unanswered_since or sent_at
                 elif not error.pending_event:
                     raise
                 action = None
-                if unanswered_since is not None:
+                if unanswered_since is not None:  # every lost reply is looked for, the last too
                     action = self._find_started(target, body["type"], unanswered_since)
                 if action is None:
                     if error.pending_event:
                         self.wait_for_idle(target)
                         return None
+                    if resends >= UNCERTAIN_RESENDS:
+                        raise
                     resends += 1
                     continue
             self._track(action)

@@ -276,6 +276,7 @@ class Client:
         validate_certs: bool = True,
         retry: RetryPolicy | None = None,
         pacer: Pacer | None = None,
+        time_left: Callable[[], float] | None = None,
     ):
         if requests is None:  # pragma: no cover - guarded by the callers
             raise ConfigurationError("the Python library 'requests' is required")
@@ -289,6 +290,9 @@ class Client:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.pacer = pacer or Pacer()
+        # Seconds the caller has left for all its requests (None: no bound but their own): each
+        # request's timeout is cut to it, and none is sent or retried once it is over.
+        self.time_left = time_left
         self.requests_sent = 0
         self._last_headers: dict | None = None
         self._token = token
@@ -307,13 +311,16 @@ class Client:
 
     # -- public verbs ------------------------------------------------------------------------------
 
-    def get(self, path: str, params: dict | None = None) -> dict:
-        return self.request("GET", path, params=params)
+    def get(self, path: str, params: dict | None = None, key: str | None = None) -> dict:
+        """GET ``path``: the answer, or with ``key`` the object the answer holds under it."""
+        return self._member(self.request("GET", path, params=params), key, "GET", path)
 
-    def post(self, path: str, body: dict, idempotent: bool = False) -> dict:
-        """POST ``body``. Only an ``idempotent`` POST (tagging, say) is re-sent after a failure
-        that may have reached the server; any other could start an Action twice."""
-        return self.request("POST", path, body=body, idempotent=idempotent)
+    def post(self, path: str, body: dict, idempotent: bool = False, key: str | None = None) -> dict:
+        """POST ``body``: the answer, or with ``key`` the object it holds under it. Only an
+        ``idempotent`` POST (tagging, say) is re-sent after a failure that may have reached the
+        server; any other could start an Action twice."""
+        answer = self.request("POST", path, body=body, idempotent=idempotent)
+        return self._member(answer, key, "POST", path)
 
     def delete(self, path: str, body: dict | None = None) -> dict:
         return self.request("DELETE", path, body=body)
@@ -331,7 +338,10 @@ class Client:
         count = 0
         while url:
             page = self.request("GET", url)
-            for item in page.get(key) or []:
+            items = page.get(key)
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise self._shape_error("GET", url, f"no {key} list")
+            for item in items:
                 yield item
                 count += 1
                 if limit is not None and count >= limit:
@@ -368,10 +378,27 @@ class Client:
                 if delay > self.retry.max_wait:
                     error.explain(f"the API asks to wait {delay:.0f} s before retrying; giving up")
                     break
+                if self.time_left is not None and delay >= self.time_left():
+                    error.explain("no time left to retry it (wait_timeout)")
+                    break
                 self.retry.sleep(delay)
             raise error
         finally:
             self.pacer.after(method, shown, body)
+
+    def _member(self, answer: dict, key: str | None, method: str, path: str) -> dict:
+        """``answer[key]`` when it is an object (the whole ``answer`` without a key); else the
+        one error that says the answer has the wrong shape: every 2xx answer is checked here."""
+        if key is None:
+            return answer
+        member = answer.get(key)
+        if not isinstance(member, dict):
+            raise self._shape_error(method, path, f"no {key} object")
+        return member
+
+    def _shape_error(self, method: str, path: str, lacking: str) -> APIError:
+        shown = self._shown_path(path if "://" in path else self._url(path))
+        return APIError(method, shown, None, None, f"the answer holds {lacking}", transient=False)
 
     def server_clock(self) -> float:
         """The API server's time now, as a Unix timestamp, from the last ``Date`` header seen."""
@@ -381,10 +408,16 @@ class Client:
 
     def _attempt(self, method: str, url: str, shown: str, body: dict | None) -> _Outcome:
         """One HTTP exchange, never raising: the decoded body, or the error and any hinted wait."""
+        timeout = self.timeout
+        if self.time_left is not None:
+            timeout = min(timeout, self.time_left())
+            if timeout <= 0:
+                message = "not sent: no time left (wait_timeout)"
+                return _Outcome(error=APIError(method, shown, None, None, message, transient=False))
         self.requests_sent += 1
         try:
             response = self._session.request(
-                method, url, json=body, timeout=self.timeout, verify=self._verify
+                method, url, json=body, timeout=timeout, verify=self._verify
             )
         except requests.exceptions.SSLError as exc:
             # A certificate that is not trusted stays so: no retry, nothing was sent.

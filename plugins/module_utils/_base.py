@@ -90,12 +90,25 @@ class DigitalOceanModule:
         self.fleet = None
         if self.params["shared_cache"] and self.params["api_token"]:
             self.fleet = Fleet(account_of(self.params["api_url"], self.params["api_token"]))
+            if self.fleet.refused:
+                module.warn(
+                    f"shared_cache: {self.fleet.refused}, so it is not used: this run shares "
+                    "nothing with the other runs on this controller"
+                )
+        # A module that waits is bounded by wait_timeout in all, its requests too: after it, the
+        # last steps (powering a Droplet back on) have one request timeout more.
+        self.deadline = None
+        time_left = None
+        if isinstance(self.params.get("wait_timeout"), int) and self.params["wait_timeout"] >= 0:
+            self.deadline = Deadline(self.params["wait_timeout"])
+            time_left = self._time_left
         self.client = Client(
             token=self.params["api_token"],
             api_url=self.params["api_url"],
             timeout=self.params["timeout"],
             validate_certs=self.params["validate_certs"],
             pacer=self.fleet,
+            time_left=time_left,
         )
         self.together = self.fleet.together if self.fleet else None
         self._warned: set[str] = set()
@@ -113,11 +126,15 @@ class DigitalOceanModule:
         shared = self.fleet is not None and self.params["poll_interval"] is None
         return ActionRunner(
             self.client,
-            Deadline(self.params["wait_timeout"]),
+            self.deadline or Deadline(self.params["wait_timeout"]),
             PollSchedule(fixed=self.params["poll_interval"]),
             shared=self.fleet.watch(self.client) if shared else None,
             started=self.result.setdefault("actions", []),
         )
+
+    def _time_left(self) -> float:
+        """Seconds left for requests: until one request ``timeout`` after the deadline."""
+        return self.deadline.remaining_past(self.params["timeout"])
 
     def droplet_target(self, runner: ActionRunner, fields: tuple = ()) -> tuple:
         """The Droplet of ``droplet_id`` or ``droplet_name`` (the one with exactly that name), as

@@ -54,7 +54,7 @@ class AmbiguousDropletName(DigitalOceanError):
 def get_droplet(client: Client, droplet_id: int) -> dict:
     """The Droplet with this id, as the API shows it now."""
     try:
-        return client.get(f"/droplets/{droplet_id}")["droplet"]
+        return client.get(f"/droplets/{droplet_id}", key="droplet")
     except APIError as error:
         if error.status == 404:
             raise DropletNotFound(f"droplet {droplet_id} does not exist ({error})") from error

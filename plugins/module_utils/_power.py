@@ -93,7 +93,9 @@ class PowerSwitch:
         needed: Ready = always,
         ready: Ready = always,
     ) -> dict:
-        """Shut the Droplet down, or force it off if it is not ``off`` within ``shutdown_timeout``.
+        """Shut the Droplet down, or force it off if it is not ``off`` within ``shutdown_timeout``
+        of its ``shutdown`` Action (the graceful shutdown is always tried first, unless
+        ``shutdown_timeout`` is 0).
 
         DigitalOcean's ``shutdown`` is best effort: its Action can complete while the guest keeps
         running. The Droplet counts as off only once its ``status`` says so. With each look right
@@ -106,19 +108,19 @@ class PowerSwitch:
             return seen.get("status") == OFF or not needed(seen)
 
         if shutdown_timeout > 0:
-            grace = self.runner.grace(shutdown_timeout)
-            step = self._step(droplet, SHUTDOWN, done, ready, grace)
-            if step.action is None and not grace.expired():  # off, or no longer needed
+            step = self._step(droplet, SHUTDOWN, done, ready)
+            if step.action is None:  # off, or no longer needed
                 return step.resource
-            if step.action is not None:
-                try:
-                    self.runner.wait(step.action, grace)
-                except (ActionTimeout, ActionFailed):  # still shutting down, or it failed
-                    pass
-                else:
-                    off = self.runner.wait_until(droplet, lambda d: d.get("status") == OFF, grace)
-                    if off.get("status") == OFF:
-                        return off
+            # The grace period counts from the shutdown Action, whatever the reads before it took.
+            grace = self.runner.grace(shutdown_timeout)
+            try:
+                self.runner.wait(step.action, grace)
+            except (ActionTimeout, ActionFailed):  # still shutting down, or it failed
+                pass
+            else:
+                off = self.runner.wait_until(droplet, lambda d: d.get("status") == OFF, grace)
+                if off.get("status") == OFF:
+                    return off
         return self._switch(droplet, POWER_OFF, OFF, done, ready)
 
     def power_on(self, droplet: DropletTarget) -> dict:
@@ -142,8 +144,8 @@ class PowerSwitch:
             raise PowerStateError(action, seen)
         return seen
 
-    def _step(self, droplet, kind, done, ready, until=None):
-        step = self.runner.ensure(droplet, kind, reached=done, ready=ready, until=until)
+    def _step(self, droplet, kind, done, ready):
+        step = self.runner.ensure(droplet, kind, reached=done, ready=ready)
         if step.action is not None:
             self.started.append(step.action)
         return step

@@ -75,8 +75,8 @@ def _tag(client: Client, tag: str, resources: list) -> str:
             error.explain("the tag needs the token's tag:create and droplet:update scopes")
         if error.status != 404:
             raise
-        created = client.post("/tags", {"name": tag}, idempotent=True)  # or the existing one
-        tag = (created.get("tag") or {}).get("name") or tag
+        created = client.post("/tags", {"name": tag}, idempotent=True, key="tag")  # or the existing
+        tag = created.get("name") if isinstance(created.get("name"), str) else tag
         client.post(_resources_path(tag), body, idempotent=True)
     return tag
 

@@ -37,7 +37,7 @@ def account_volume_snapshots(client: Client) -> list:
 
 def take_volume_snapshot(client: Client, volume_id: str, name: str) -> dict:
     """Snapshot the volume now; the API answers with the snapshot."""
-    return client.post(f"/volumes/{volume_id}/snapshots", {"name": name})["snapshot"]
+    return client.post(f"/volumes/{volume_id}/snapshots", {"name": name}, key="snapshot")
 
 
 class VolumeSnapshotsFailed(DigitalOceanError):

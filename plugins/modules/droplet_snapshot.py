@@ -25,6 +25,8 @@ description:
   - Optionally keeps only the newest snapshots of a name prefix (O(keep)) and copies the snapshot
     to other regions (O(copy_to_regions)).
   - With O(state=absent), deletes every snapshot of the Droplet that has O(name).
+  - A Droplet that is neither C(active) nor C(off) (C(archive), or C(new) once its creation is
+    over) is refused before anything is changed, unless its snapshot exists already.
 author:
   - OceanOps Team (@oceanops)
 extends_documentation_fragment:
@@ -86,7 +88,11 @@ options:
         with C(power_off), like cutting the power.
       - A shutdown only asks the guest to stop; its Action can complete while the guest keeps
         running. The Droplet counts as off once its status is C(off).
+      - The time counts from the C(shutdown) Action, which is always sent first, however long the
+        reads before it took.
       - V(0) forces the Droplet off at once.
+      - With O(power_off=true), O(wait_timeout) must be more than this; else the module fails
+        before any request.
     type: int
     default: 120
   restore_power:
@@ -152,6 +158,9 @@ options:
         O(wait_timeout). A snapshot costs the same in any number of regions.
       - A re-run finds the regions and sends nothing; after a timeout it waits for the transfer
         still running instead of starting another.
+      - Before anything is changed, the regions the snapshot is not in are looked up among
+        DigitalOcean's regions (C(GET /v2/regions)). One that does not exist, or is not
+        available, fails the task at once.
     type: list
     elements: str
   wait:
@@ -412,12 +421,17 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import
     DigitalOceanModule,
     wait_argument_spec,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import SNAPSHOT
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
+    ACTIVE,
+    OFF,
+    SNAPSHOT,
+)
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._images import (
     TRANSFER,
     ImageTarget,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import PowerCycle
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._regions import check_regions
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots import (
     beyond,
     delete_snapshot,
@@ -497,6 +511,13 @@ class DropletSnapshot(DigitalOceanModule):
                 self.client, self.droplet.get("volume_ids"), self.params["name"]
             )
         existing = self._named(snapshots)
+        if not existing and self.droplet.get("status") not in (ACTIVE, OFF):
+            self.fail(
+                f"droplet {self.droplet['id']} is {self.droplet.get('status')}: only an active or "
+                "off droplet can be snapshotted"
+            )
+        # Regions to copy to are checked before anything changes (one read, when any is due).
+        check_regions(self.client, "copy_to_regions", self._missing_regions(existing))
         if existing:
             self.result["snapshot"] = snapshot_result(existing)
         if existing or self.module.check_mode:
@@ -676,6 +697,13 @@ class DropletSnapshot(DigitalOceanModule):
             if not region.strip():
                 self.fail("copy_to_regions must not hold an empty region")
         self.check_not_negative("shutdown_timeout")
+        powers_off = self.params["state"] == "present" and self.params["power_off"]
+        if powers_off and self.params["wait_timeout"] <= self.params["shutdown_timeout"]:
+            self.fail(
+                f"wait_timeout ({self.params['wait_timeout']} s) must be more than "
+                f"shutdown_timeout ({self.params['shutdown_timeout']} s): the power-off, the "
+                "snapshot and the power-on come after the graceful shutdown"
+            )
 
     def _named(self, snapshots: list) -> dict | None:
         """The newest snapshot with ``name``; warns when there are several."""
@@ -724,15 +752,19 @@ class DropletSnapshot(DigitalOceanModule):
                 "together with a new droplet snapshot, while the droplet is off"
             )
 
+    def _missing_regions(self, snapshot: dict | None) -> list:
+        """The regions of ``copy_to_regions`` the snapshot is not in (before it exists, it will
+        be in the Droplet's region)."""
+        snapshot = snapshot or {}
+        regions = snapshot.get("regions") or [(self.droplet.get("region") or {}).get("slug")]
+        return [r for r in dict.fromkeys(self.params["copy_to_regions"] or []) if r not in regions]
+
     def _copy(self) -> None:
         """Copy the snapshot to each of ``copy_to_regions`` it is not in yet, one at a time."""
-        wanted = self.params["copy_to_regions"]
-        if not wanted:
+        if not self.params["copy_to_regions"]:
             return
-        # In check mode before it exists, the snapshot would be in the Droplet's region.
         snapshot = self.result["snapshot"] or {}
-        regions = snapshot.get("regions") or [(self.droplet.get("region") or {}).get("slug")]
-        missing = [r for r in dict.fromkeys(wanted) if r not in regions]
+        missing = self._missing_regions(snapshot)
         self.result["copied_to"] = missing
         if not missing:
             return

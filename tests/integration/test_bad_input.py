@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import time
 from dataclasses import dataclass
 from unittest import mock
 
@@ -76,6 +77,22 @@ def answering(body) -> Fault:
     return Fault(json.dumps(body))
 
 
+# 2xx answers of the wrong shape, whatever the request: what is asked for is missing, a string, or
+# a list of strings.
+KEYS = ("droplet", "droplets", "action", "actions", "snapshots", "regions", "tag", "image")
+WRONG_SHAPES = {
+    "api answers without what was asked for": answering({"links": {}}),
+    "api answers a string for what was asked for": answering(dict.fromkeys(KEYS, "web-1")),
+    "api answers a list of strings for what was asked for": answering(
+        {key: ["web-1"] for key in KEYS}
+    ),
+}
+
+
+def wrong_shape_rows(base: dict, says: str = "the answer holds") -> dict:
+    return {name: Bad(base, says, fault) for name, fault in WRONG_SHAPES.items()}
+
+
 @dataclass(frozen=True)
 class Bad:
     """A row: the arguments (over the table's base; UNSET takes one away), a substring of the
@@ -113,6 +130,7 @@ def connection_rows(**base) -> dict:
         ),
         "closed port": Bad(base, "Connection refused", CLOSED),
         "port that never answers": Bad({**base, "timeout": 1}, "Read timed out", SILENT),
+        **wrong_shape_rows(base),
     }
 
 
@@ -135,6 +153,20 @@ DROPLET_SNAPSHOT = {
         {"shutdown_timeout": -1}, "shutdown_timeout must be 0 or more, got -1"
     ),
     "negative wait_timeout": Bad({"wait_timeout": -5}, "wait_timeout must be 0 or more, got -5"),
+    # a wait too short for the plan: it would force the Droplet off and leave it so
+    "wait_timeout 0": Bad(
+        {"wait_timeout": 0},
+        "wait_timeout (0 s) must be more than shutdown_timeout (120 s): the power-off, the "
+        "snapshot and the power-on come after the graceful shutdown",
+    ),
+    "wait_timeout 0 without a graceful shutdown": Bad(
+        {"wait_timeout": 0, "shutdown_timeout": 0},
+        "wait_timeout (0 s) must be more than shutdown_timeout (0 s)",
+    ),
+    "wait_timeout equal to shutdown_timeout": Bad(
+        {"wait_timeout": 60, "shutdown_timeout": 60},
+        "wait_timeout (60 s) must be more than shutdown_timeout (60 s)",
+    ),
     "poll_interval 0": Bad({"poll_interval": 0}, "poll_interval must be more than 0, got 0.0"),
     "negative poll_interval": Bad(
         {"poll_interval": -1}, "poll_interval must be more than 0, got -1.0"
@@ -315,7 +347,7 @@ ACTION_INFO = {
     ),
     "listed actions not a list": Bad(
         {"droplet_id": 2},
-        "GET /droplets/2/actions failed: the answer holds no Action",
+        "failed: the answer holds no actions list",
         answering({"actions": "in-progress"}),
     ),
 }
@@ -348,6 +380,7 @@ INVENTORY = {
     "api answers a 200 that is not JSON": Bad({}, "the response is not JSON", INVALID_JSON),
     "closed port": Bad({}, "Connection refused", CLOSED),
     "port that never answers": Bad({"timeout": 1}, "Read timed out", SILENT),
+    **wrong_shape_rows({}),
 }
 
 
@@ -505,3 +538,37 @@ def test_inventory_plugin(row, sim, tmp_path, api_url, bad_api, inventory_failur
     assert cause is None or str(error) != str(cause), repr(cause)
     assert_one_clear_line(str(error), row.says, str(error) + repr(cause))
     assert_nothing_changed_anywhere(sim, bad_api, row)
+
+
+# -- a server that never answers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("silent", "timeout", "wait_timeout"),
+    [("", 3, 5), ("/snapshots", 2, 4)],
+    ids=["every request", "the snapshot list"],
+)
+def test_a_server_that_never_answers_holds_a_task_no_longer_than_wait_timeout(
+    sim, bad_api, silent, timeout, wait_timeout
+):
+    """With the retry policy as users have it (6 attempts, backoff): each request's timeout is cut
+    to the time left, and nothing is retried after it: wait_timeout and one timeout at most."""
+    # The Droplet has a snapshot: its list is read first, before anything changes.
+    (droplet_id,) = seed(sim, {"name": "web-1", "snapshots": ["weekly"]})
+    bad_api.answer("", hang=True, broken=silent)
+    args = {
+        "api_token": TOKEN,
+        "api_url": bad_api.url,
+        "droplet_id": droplet_id,
+        "name": "nightly",
+        "timeout": timeout,
+        "wait_timeout": wait_timeout,
+        "shutdown_timeout": 0,
+    }
+    began = time.monotonic()
+    result = run_module(droplet_snapshot, args)
+    elapsed = time.monotonic() - began
+    assert elapsed <= wait_timeout + timeout + 1.0, elapsed
+    assert_one_clear_line(result["msg"], "timed out", json.dumps(result))
+    assert "no time left" in result["msg"]
+    assert mutating(sim) == [] and bad_api.mutating() == []

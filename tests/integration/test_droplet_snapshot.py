@@ -124,6 +124,7 @@ def test_rerun_with_existing_snapshot_sends_no_mutating_request(sim, run):
 RERUN_DELAYS = (0, 0.5, 1, 2, 3)
 
 
+@pytest.mark.slow
 def test_a_rerun_right_after_a_run_sees_its_last_change_and_changes_nothing(sim, run):
     """The same task again 0 to 3 s after a run, on the shared views of the same controller:
     a view taken before the run's last change (its untag) is never trusted for the Droplet."""
@@ -224,6 +225,41 @@ def test_ignored_shutdown_falls_back_to_power_off_within_shutdown_timeout(sim, r
     assert len(snapshots(sim, droplet_id)) == 1
 
 
+def test_a_read_slower_than_shutdown_timeout_still_gets_the_graceful_shutdown_first(sim, run):
+    """The look right before the shutdown answers 3 s late, with shutdown_timeout 2: the grace
+    period counts from the shutdown Action, so cutting the power is never the consequence."""
+    (droplet_id,) = seed(sim)
+    # Finding the Droplet, and the look right before the shutdown, are 3 s late each.
+    late = {"method": "GET", "path": rf"^/v2/droplets/{droplet_id}$", "kind": "delay"}
+    sim.faults({**late, "delay": 3, "count": 2})
+    task = snapshot_task(droplet_id=droplet_id, name="nightly", shutdown_timeout=2)
+    result = run(play(task))
+    assert result.rc == 0, result.output
+    assert action_posts(sim) == [("shutdown", 201), ("snapshot", 201), ("power_on", 201)]
+    assert droplet(sim, droplet_id)["status"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("seeded", "status"),
+    [({"status": "archive"}, "archive"), ({"status": "new", "create_errors": True}, "new")],
+    ids=["archived", "new-and-idle"],
+)
+def test_a_droplet_neither_active_nor_off_is_refused_before_anything_changes(
+    sim, run, seeded, status
+):
+    # A new Droplet is locked by its create, which the module waits out, then finds it still new.
+    (droplet_id,) = seed(sim, {"name": "web-1", **seeded})
+    result = run(
+        play({**snapshot_task(droplet_id=droplet_id, name="nightly"), "ignore_errors": True})
+    )
+    failed = result.result("Snapshot")
+    assert failed["msg"] == (
+        f"droplet {droplet_id} is {status}: only an active or off droplet can be snapshotted"
+    )
+    assert mutating(sim) == []
+    assert droplet(sim, droplet_id)["status"] == status
+
+
 def test_snapshot_refused_while_on_with_power_off_false_fails_clearly_and_changes_nothing(sim, run):
     (droplet_id,) = seed(sim, snapshot_requires_off=True)
     result = run(play(snapshot_task(droplet_id=droplet_id, name="nightly", power_off=False)))
@@ -270,7 +306,7 @@ def test_errored_snapshot_fails_with_the_action_id_and_powers_the_droplet_back_o
 
 def test_timeout_names_the_action_and_a_rerun_finishes_without_a_duplicate(sim, run):
     (droplet_id,) = seed(sim, time_scale=0.05)  # the snapshot takes 3 s
-    task = snapshot_task(droplet_id=droplet_id, name="nightly", wait_timeout=1)
+    task = snapshot_task(droplet_id=droplet_id, name="nightly", wait_timeout=1, shutdown_timeout=0)
     result = run(play(task))
     assert result.rc != 0
     failed = result.result("Snapshot")

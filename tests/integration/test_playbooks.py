@@ -123,6 +123,61 @@ def test_a_name_with_spaces_that_lost_its_quotes_stops_the_run(sim, ansible_play
     assert sim.requests() == []
 
 
+PRUNE = REPO / "playbooks" / "prune.yml"
+NO_TARGET = "This run targets no Droplet"
+
+
+@pytest.mark.parametrize(
+    ("playbook", "args"),
+    [
+        (SNAPSHOT, ()),
+        (PRUNE, ("-e", "keep=7", "-e", "keep_prefix=nightly-")),
+        (DELETE, ("-e", "snapshot_name=old")),
+    ],
+    ids=["snapshot", "prune", "delete_snapshot"],
+)
+def test_a_run_without_inventory_or_droplet_fails_before_any_request(
+    sim, ansible_playbook, web1, playbook, args
+):
+    run = ansible_playbook(playbook, *args)
+    assert run.rc == 2, run.output
+    assert run.result("Refuse a run that targets no Droplet")["msg"].startswith(NO_TARGET)
+    assert sim.requests() == []
+
+
+def test_a_fleet_run_whose_inventory_reached_no_droplet_fails(sim, ansible_playbook, tmp_path):
+    """The inventory plugin's token is refused: no host, a warning, and a failed run."""
+    sim.reset(droplets=[{"name": "web-1"}], settings={"tokens": ["dop_v1_another_token"]})
+    run = ansible_playbook(SNAPSHOT, "-i", write_inventory(tmp_path))
+    assert run.rc == 2, run.output
+    assert "could not list the Droplets: GET /droplets?per_page=200 returned 401" in run.output
+    assert run.result("Refuse a run that targets no Droplet")["msg"].startswith(NO_TARGET)
+    assert mutating(sim) == []
+
+
+def test_a_misspelt_droplet_variable_fails_instead_of_targeting_the_fleet(
+    sim, ansible_playbook, tmp_path
+):
+    sim.reset(droplets=[{"name": "web-1"}, {"name": "web-2"}])
+    run = ansible_playbook(SNAPSHOT, "-i", write_inventory(tmp_path), "-e", "droplet_idd=5")
+    assert run.rc == 2, run.output
+    message = run.result("Refuse a misspelt Droplet or snapshot variable")["msg"]
+    assert message.startswith("Unknown variable droplet_idd: this run takes droplet_id,")
+    assert mutating(sim) == []
+
+
+@pytest.mark.parametrize("batch", ["abc", "0", "1.5"])
+def test_a_batch_that_is_not_a_positive_number_or_percentage_fails_before_any_request(
+    sim, ansible_playbook, web1, batch
+):
+    run = ansible_playbook(SNAPSHOT, "-e", f"droplet_id={web1['id']}", "-e", f"batch={batch}")
+    assert run.rc == 2, run.output
+    message = run.result("Refuse a batch that is not a positive number or percentage")["msg"]
+    assert message.startswith("batch must be a positive whole number or percentage")
+    assert "Traceback" not in run.output
+    assert sim.requests() == []
+
+
 def test_one_droplet_by_id_gets_a_dated_name_and_a_rerun_changes_nothing(
     sim, ansible_playbook, web1
 ):

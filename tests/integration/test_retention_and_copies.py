@@ -151,7 +151,7 @@ BAD_OPTIONS = [
     ({"keep_prefix": " "}, "keep_prefix must not be empty"),
     ({"keep_prefix": None}, "keep and keep_prefix go together: set both or neither"),
     ({"copy_to_regions": ["ams3", ""]}, "copy_to_regions must not hold an empty region"),
-    ({"copy_to_regions": ["mars1"]}, "copy_to_regions: is 'mars1' a region?"),
+    ({"copy_to_regions": ["mars1"]}, "copy_to_regions: 'mars1' is not a DigitalOcean region"),
 ]
 
 

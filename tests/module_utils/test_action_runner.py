@@ -136,3 +136,15 @@ def test_wait_for_idle_returns_the_droplet_once_its_action_is_done(
     seen = runner(client).wait_for_idle(droplet)
     assert seen["locked"] is False
     assert seen["status"] == "off"
+
+
+def test_three_lost_replies_the_last_of_which_took_effect_find_that_action(sim, client, droplet):
+    # Two POSTs are lost before the server acts, the third after it acted: it is no failure.
+    sim.faults(
+        {"method": "POST", "path": "/actions$", "kind": "drop", "count": 2},
+        {"method": "POST", "path": "/actions$", "kind": "drop", "phase": "after", "count": 1},
+    )
+    action = runner(client).run(droplet, SNAPSHOT, name="nightly")
+    assert action["status"] == "completed"
+    assert len(action_post_records(sim)) == 3
+    assert [a["type"] for a in sim.state()["actions"]] == ["snapshot"]

@@ -15,9 +15,11 @@ No auth, JSON in and out, never counted in the request log or the rate limits::
 A reset empties everything (Droplets, Actions, images, volumes, faults, the request log, the
 rate-limit windows, the id counters and UUID sequence) and restores the settings the server started
 with, before merging the body's. A Droplet seed takes ``name``, ``region``, ``size``, ``image``
-(slug or id), ``status`` (``active``, ``off`` or ``new``, which runs a ``create`` Action),
+(slug or id), ``status`` (``active``, ``off``, ``archive``, or ``new``, which runs a ``create``
+Action),
 ``tags``, ``id``, ``backups``, ``ipv6``, and for the simulation: ``shutdown_fails`` (its shutdowns
-complete but it stays on), ``action_durations`` (its own seconds per action type), ``snapshots``
+complete but it stays on), ``create_errors`` (with ``new``: its ``create`` ends ``errored``, and it
+stays ``new``, unlocked), ``action_durations`` (its own seconds per action type), ``snapshots``
 (the snapshots it already has: names, or ``{"name": ..., "age": seconds}``) and ``volumes``,
 created in its region and attached to it without an Action::
 
@@ -59,6 +61,7 @@ _SEED_TYPES: dict[str, type | tuple[type, ...]] = {
     "backups": bool,
     "ipv6": bool,
     "shutdown_fails": bool,
+    "create_errors": bool,
     "action_durations": dict,
     "snapshots": list,
     "volumes": list,
@@ -105,8 +108,8 @@ def seed_droplet(spec: Any, number: int) -> dict[str, Any]:
         raise ValueError(f"unknown region {seed['region']!r}; known: {sorted(catalog.REGIONS)}")
     if seed.get("size", catalog.DEFAULT_SIZE) not in catalog.SIZES:
         raise ValueError(f"unknown size {seed['size']!r}; known: {sorted(catalog.SIZES)}")
-    if seed.get("status", "active") not in ("active", "off", "new"):
-        raise ValueError("status must be active, off or new")
+    if seed.get("status", "active") not in ("active", "off", "archive", "new"):
+        raise ValueError("status must be active, off, archive or new")
     if "image" in seed:
         seed["image"] = catalog.public_image(seed["image"])
         if seed["image"] is None:

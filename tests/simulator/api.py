@@ -1,4 +1,4 @@
-"""The /v2 endpoints: 38 operations of the spec subset, each a small function.
+"""The /v2 endpoints: 39 operations of the spec subset, each a small function.
 
 A handler gets the simulator (called under its lock, with the world settled), the request and the
 path parameters; it validates everything first, then changes the world, then renders the answer.
@@ -16,8 +16,8 @@ that are missing, empty or malformed (an integer ``resource_id`` too), then 422 
 it does not tag or a resource that does not exist. Tag names in paths are case-sensitive and
 percent-decoded (``env%3Aprod``).
 
-Not served: the spec's regions operation, and the volume operations by name
-(``DELETE /v2/volumes?name=...``, ``POST /v2/volumes/actions``).
+Not served: the volume operations by name (``DELETE /v2/volumes?name=...``,
+``POST /v2/volumes/actions``).
 """
 
 from __future__ import annotations
@@ -127,6 +127,12 @@ def _query_choice(request: Request, name: str, choices: set[str]) -> str | None:
 @router.route("GET", "/v2/account")
 def get_account(sim: Simulator, request: Request) -> Response:
     return ok({"account": catalog.ACCOUNT})
+
+
+@router.route("GET", "/v2/regions")
+def list_regions(sim: Simulator, request: Request) -> Response:
+    regions = [catalog.REGIONS[slug] for slug in sorted(catalog.REGIONS)]
+    return _list(request, "regions", regions, dict)
 
 
 @router.route("GET", "/v2/actions")

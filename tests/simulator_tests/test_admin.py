@@ -44,7 +44,7 @@ def test_seeding_a_new_droplet_runs_its_create_action(sim):
     [
         ([{"region": "mars1"}], "unknown region"),
         ([{"size": "huge"}], "unknown size"),
-        ([{"status": "archive"}], "status must be active, off or new"),
+        ([{"status": "deleted"}], "status must be active, off, archive or new"),
         ([{"tags": "web"}], "wrong type"),
         ([{"colour": "blue"}], "unknown Droplet seed key: colour"),
         ([{"action_durations": {"snapshot": -1}}], "non-negative number"),

@@ -22,7 +22,10 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     RetryPolicy,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.batch import SharedBatch
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.cache import SharedFile
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.cache import (
+    SharedFile,
+    cache_problem,
+)
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.changes import (
     Changes,
     changed_by,
@@ -45,6 +48,8 @@ class Fleet(Pacer):
     ):
         self.account = account
         self.directory = directory
+        # Why the shared files cannot be used, if they cannot: the run then shares nothing.
+        self.refused = cache_problem(directory)
         self.changes = Changes(self._file("changes"), clock)
         self._clock = clock
         self._sleep = sleep

@@ -46,10 +46,14 @@ VIEWS = {
         "droplets",
         lambda droplet: dict(
             {key: droplet.get(key) for key in DROPLET_FIELDS},
-            region={"slug": (droplet.get("region") or {}).get("slug")},
+            region={"slug": _slug(droplet.get("region"))},
         ),
     ),
 }
+
+
+def _slug(region) -> str | None:
+    return region.get("slug") if isinstance(region, dict) else None
 
 
 class SharedWatch:
@@ -141,4 +145,7 @@ class SharedWatch:
         path, key, keep = VIEWS[kind]
         taken = self._clock()
         items = self.client.paginate(path, key, limit=PAGE)
-        return {"taken": taken, "items": {str(item["id"]): keep(item) for item in items}}
+        return {
+            "taken": taken,
+            "items": {str(i["id"]): keep(i) for i in items if i.get("id") is not None},
+        }
