@@ -210,11 +210,14 @@ class Shared(Protocol):
     it: ``current`` is the item as it is now, ``next`` the item in the next view, waiting up to
     ``interval`` for it; None when no shared view shows it (the runner then reads it)."""
 
-    def now(self) -> float: ...
+    def now(self) -> float:
+        """The shared clock."""
 
-    def current(self, view: str, item_id: int, fields: tuple = ()) -> dict | None: ...
+    def current(self, view: str, item_id: int, fields: tuple = ()) -> dict | None:
+        """The item as it is now, if a shared view shows it with ``fields``."""
 
-    def next(self, view: str, item_id: int, interval: float, not_before: float) -> dict | None: ...
+    def next(self, view: str, item_id: int, interval: float, not_before: float) -> dict | None:
+        """The item in the next view taken after ``not_before``, within ``interval``."""
 
 
 class ActionTarget:
