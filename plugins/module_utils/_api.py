@@ -361,8 +361,16 @@ class Client:
         """Send one request, retrying as the policy allows, and return the decoded JSON body."""
         url = path if path.startswith(("http://", "https://")) else self._url(path, params)
         shown = self._shown_path(url)
+        error: APIError | None = None
         try:
             for attempt in range(1, self.retry.attempts + 1):
+                if self.time_left is not None and self.time_left() <= 0:
+                    if error is None:
+                        message = "not sent: no time left (wait_timeout)"
+                        error = APIError(method, shown, None, None, message, transient=False)
+                    else:
+                        error.explain("no time left to retry it (wait_timeout)")
+                    break
                 self.pacer.before(method, shown, body, self._last_headers, self.retry)
                 outcome = self._attempt(method, url, shown, body)
                 if outcome.error is None:
@@ -409,11 +417,8 @@ class Client:
     def _attempt(self, method: str, url: str, shown: str, body: dict | None) -> _Outcome:
         """One HTTP exchange, never raising: the decoded body, or the error and any hinted wait."""
         timeout = self.timeout
-        if self.time_left is not None:
-            timeout = min(timeout, self.time_left())
-            if timeout <= 0:
-                message = "not sent: no time left (wait_timeout)"
-                return _Outcome(error=APIError(method, shown, None, None, message, transient=False))
+        if self.time_left is not None:  # at least a moment: it was not over when this began
+            timeout = max(0.1, min(timeout, self.time_left()))
         self.requests_sent += 1
         try:
             response = self._session.request(
