@@ -98,17 +98,15 @@ class DigitalOceanModule:
         # A module that waits is bounded by wait_timeout in all, its requests too: after it, the
         # last steps (powering a Droplet back on) have one request timeout more.
         self.deadline = None
-        time_left = None
-        if isinstance(self.params.get("wait_timeout"), int) and self.params["wait_timeout"] >= 0:
+        if "wait_timeout" in self.params:
             self.deadline = Deadline(self.params["wait_timeout"])
-            time_left = self._time_left
         self.client = Client(
             token=self.params["api_token"],
             api_url=self.params["api_url"],
             timeout=self.params["timeout"],
             validate_certs=self.params["validate_certs"],
             pacer=self.fleet,
-            time_left=time_left,
+            time_left=self._time_left if self.deadline else None,
         )
         self.together = self.fleet.together if self.fleet else None
         self._warned: set[str] = set()
@@ -126,7 +124,7 @@ class DigitalOceanModule:
         shared = self.fleet is not None and self.params["poll_interval"] is None
         return ActionRunner(
             self.client,
-            self.deadline or Deadline(self.params["wait_timeout"]),
+            self.deadline,
             PollSchedule(fixed=self.params["poll_interval"]),
             shared=self.fleet.watch(self.client) if shared else None,
             started=self.result.setdefault("actions", []),
