@@ -15,7 +15,12 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions imp
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import APIError, Client
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
+    POWER_CYCLE,
     POWER_OFF,
+    POWER_ON,
+    REBOOT,
+    REBUILD,
+    RESTORE,
     SHUTDOWN,
     SNAPSHOT,
     DropletNotFound,
@@ -28,6 +33,9 @@ PRICE_PER_GB_MONTH = 0.06
 AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # A power-off this close (by the server's clock) before a snapshot Action was made for it.
 RESUME_WINDOW = 60.0
+# The Action types after which a Droplet runs, and those after which it is off.
+RUNS_AFTER = frozenset(t.name for t in (POWER_ON, REBOOT, POWER_CYCLE, REBUILD, RESTORE))
+OFF_AFTER = frozenset(t.name for t in (SHUTDOWN, POWER_OFF))
 
 
 def snapshot_result(snapshot: dict | None) -> dict | None:
@@ -178,3 +186,30 @@ def powered_off_for(made_at: str | None, actions: list) -> dict | None:
     if started - powered_off > RESUME_WINDOW:
         return None
     return before
+
+
+def powered_on_before(snapshot_action: dict, actions: list, window: float) -> dict | None:
+    """The Action that had powered the Droplet on when ``snapshot_action`` started, if one had:
+    then the snapshot was taken live.
+
+    ``actions`` are the Droplet's newest Actions. DigitalOcean numbers Actions in the order they
+    start, so the last power Action before the snapshot is the completed one with the highest
+    lower id. It counts when the Droplet runs after it and it completed at most ``window`` seconds
+    before the snapshot started (the time since the Droplet was seen off: a power-on before that
+    was followed by a shutdown from inside the Droplet, which is no Action).
+    """
+    power = [
+        a
+        for a in actions
+        if a.get("status") == COMPLETED
+        and a.get("type") in RUNS_AFTER | OFF_AFTER
+        and (a.get("id") or 0) < (snapshot_action.get("id") or 0)
+    ]
+    last = max(power, key=lambda a: a.get("id") or 0, default=None)
+    if last is None or last.get("type") not in RUNS_AFTER:
+        return None
+    started = parse_time(snapshot_action.get("started_at"))
+    powered_on = parse_time(last.get("completed_at"))
+    if started is None or powered_on is None or started - powered_on > window + CLOCK_SLACK:
+        return None
+    return last

@@ -197,6 +197,10 @@ notes:
     snapshots again only when that list has one it has not seen. Two runs at once on one Droplet
     can only both start a snapshot if the first one completes between that look and the second
     one's request.
+  - A snapshot is taken with the Droplet off (unless O(power_off=false)). When another client
+    powers the Droplet on between the module's last look and the snapshot Action, the Droplet's
+    Actions show it once the snapshot is made; that live snapshot is deleted and taken once more
+    with the Droplet off. When that happens twice, the task fails and no snapshot is left.
 seealso:
   - module: oceanops.digitalocean.action_info
   - name: DigitalOcean API, Droplet Actions
@@ -424,6 +428,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
     ACTIVE,
     OFF,
+    POWER_ON,
     SNAPSHOT,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._images import (
@@ -439,6 +444,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots i
     interrupted_snapshot,
     named,
     newest,
+    powered_on_before,
     snapshot_result,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import RESTORE_POWER_TAG
@@ -476,9 +482,10 @@ class DropletSnapshot(DigitalOceanModule):
     cycle: PowerCycle | None = None
     taken_by_another = False
     looked_for: set = frozenset()
+    snapshot_action: dict | None = None
 
     def run(self) -> dict:
-        began = time.monotonic()
+        began = self.began = time.monotonic()
         self._check_input()
         self.runner = self.action_runner()
         self.result.update(snapshot=None)
@@ -535,8 +542,7 @@ class DropletSnapshot(DigitalOceanModule):
             ]
         else:
             self.result["changed"] = True
-            with cycle:
-                done = self._take_snapshot(cycle, snapshots)
+            done = self._offline_snapshot(cycle, snapshots)
             # With wait false the snapshot is still being made: it will be there.
             snapshots = self._found() if done else [*snapshots, {"name": self.params["name"]}]
             if self.taken_by_another and self.result["snapshot"]:
@@ -625,6 +631,45 @@ class DropletSnapshot(DigitalOceanModule):
         )
         return self.cycle
 
+    def _offline_snapshot(self, cycle: PowerCycle, snapshots: list) -> bool:
+        """Take the snapshot in the power cycle; return whether it exists.
+
+        When another client powered the Droplet on between this run's last look (it was off) and
+        the snapshot Action, the snapshot was taken live: it is deleted and taken once more with the
+        Droplet off. A second live one is deleted too, and the task fails saying so.
+        """
+        for attempt in (1, 2):
+            with cycle:
+                done = self._take_snapshot(cycle, snapshots)
+            cause = self._powered_on_under(cycle)
+            if cause is None:
+                return done
+            live = self._named(droplet_snapshots(self.client, self.droplet["id"]))
+            if live is not None:
+                delete_snapshot(self.client, live["id"])
+            said = (
+                f"{describe(cause)} powered droplet {self.droplet['id']} on right before "
+                f"{describe(self.snapshot_action)} started, so the snapshot was taken live and "
+                "is deleted"
+            )
+            if attempt == 2:
+                self.fail(f"{said}, for the second time: no offline snapshot was taken")
+            self.module.warn(f"{said}; it is taken again with the droplet off")
+        return False  # not reached
+
+    def _powered_on_under(self, cycle: PowerCycle) -> dict | None:
+        """The Action of another client that powered the Droplet on right before the snapshot
+        Action started, if one did (when the snapshot is to be taken with the Droplet off).
+        A Droplet this run powered on after the snapshot was off until then: nothing is read."""
+        action = self.snapshot_action
+        if action is None or not (self.params["power_off"] and self.params["wait"]):
+            return None
+        if any(
+            a.get("type") == POWER_ON.name and a["id"] > action["id"] for a in cycle.switch.started
+        ):
+            return None
+        return powered_on_before(action, self.target.recent(), time.monotonic() - self.began)
+
     def _take_snapshot(self, cycle: PowerCycle, snapshots: list) -> bool:
         """Start the snapshot (the Droplet is off, if it should be); return whether it exists.
 
@@ -638,7 +683,7 @@ class DropletSnapshot(DigitalOceanModule):
                 self._report_volumes()
             return True
         if self.params["wait"]:
-            self.runner.wait(action)
+            self.snapshot_action = self.runner.wait(action)
             return True
         if cycle.powered_off and self.params["restore_power"]:
             later = (

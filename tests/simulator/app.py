@@ -103,7 +103,7 @@ class Simulator:
                 return Response(0, drop=True)
             for rule in fired:
                 if rule.kind == "busy":
-                    self._another_client_acts(request.path, rule.acts)
+                    self._another_client_acts(request.path, rule.acts, rule.finished)
             if failure is None or failure.phase == "after":
                 response = self._answer(request)
             if failure is not None:  # with phase "after", the request took effect first
@@ -134,15 +134,17 @@ class Simulator:
         allowed = self.world.settings.tokens
         return token is not None and (not allowed or token in allowed)
 
-    def _another_client_acts(self, path: str, action_type: str) -> None:
+    def _another_client_acts(self, path: str, action_type: str, finished: bool) -> None:
         """Another client starts an Action on the Droplet of ``path``, if it can (a ``busy``
-        rule)."""
+        rule); ``finished``: it has also run to completion."""
         found = re.match(r"/v2/droplets/(\d+)", path)
         droplet = self.world.droplets.get(int(found[1])) if found else None
         if droplet is not None and droplet.pending is None:
             self.world.settle()
+            duration = 0.0 if finished else None
             with contextlib.suppress(errors.ApiError):  # refused: the Droplet cannot take it
-                self.world.start_droplet_action(droplet, action_type, {})
+                self.world.start_droplet_action(droplet, action_type, {}, duration=duration)
+            self.world.settle()
 
     def _fault_response(self, rule: FaultRule, request: Request) -> Response:
         if rule.kind == "drop":

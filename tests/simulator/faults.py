@@ -20,7 +20,8 @@ given); ``delay`` holds the answer back for ``delay`` seconds of real time; ``dr
 connection without a reply; ``errored`` makes the next matching Action end ``errored``; ``busy``
 is another client starting an Action (``acts``: a ``password_reset`` unless said otherwise, which
 changes nothing) on the Droplet of the request's path just before the request arrives, so that it
-finds the Droplet locked (a POST gets the 422 "pending event"). With ``"phase": "after"`` a
+finds the Droplet locked (a POST gets the 422 "pending event"); with ``"finished": true`` that
+Action has also completed when the request arrives (a ``power_on`` that made the Droplet run). With ``"phase": "after"`` a
 ``status`` or ``drop`` rule lets the request take effect first and then loses its answer: the case
 of a POST that reached the server although the client saw it fail; a ``delay`` rule holds back
 the answer of a request that has taken effect.
@@ -51,6 +52,7 @@ class FaultRule:
     token: str | None = None
     after: dict | None = None
     acts: str = "password_reset"
+    finished: bool = False
     status: int = 500
     retry_after: float | None = None
     delay: float = 0.0
@@ -82,6 +84,8 @@ class FaultRule:
 
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        if not isinstance(self.finished, bool):
+            raise ValueError("finished must be true or false")
         if self.phase not in PHASES:
             raise ValueError(f"phase must be one of {', '.join(PHASES)}")
         if self.after is not None and (

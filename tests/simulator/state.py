@@ -314,16 +314,30 @@ class World:
             raise errors.unprocessable(errors.BACKUPS_ALREADY_DISABLED)
 
     def start_droplet_action(
-        self, droplet: Droplet, kind: str, params: dict, will_error: bool = False
+        self,
+        droplet: Droplet,
+        kind: str,
+        params: dict,
+        will_error: bool = False,
+        duration: float | None = None,
     ) -> Action:
-        """Start an Action of type ``kind`` (with checked ``params``), or refuse it (422)."""
+        """Start an Action of type ``kind`` (with checked ``params``), or refuse it (422); it
+        takes ``duration`` seconds when given, else as long as its kind does."""
         self.check_droplet_action(droplet, kind)
-        return self._start(droplet, kind, params, will_error)
+        return self._start(droplet, kind, params, will_error, duration)
 
-    def _start(self, droplet: Droplet, kind: str, params: dict, will_error: bool) -> Action:
+    def _start(
+        self,
+        droplet: Droplet,
+        kind: str,
+        params: dict,
+        will_error: bool,
+        duration: float | None = None,
+    ) -> Action:
         action = self._new_action(kind, "droplet", droplet.id, droplet.region, will_error, params)
         droplet.pending = action
-        duration = self._duration(kind, droplet)
+        if duration is None:
+            duration = self._duration(kind, droplet)
         self._run(action, lambda: self._finish_droplet_action(action, droplet), duration)
         return action
 

@@ -189,6 +189,20 @@ def test_busy_fault_is_another_client_starting_an_action_first(sim, api: Api, dr
     assert (other["type"], other["status"]) == ("password_reset", "in-progress")
 
 
+def test_a_finished_busy_fault_has_run_its_action_before_the_request_arrives(
+    sim, api: Api, droplet_id
+):
+    api.act(droplet_id, "power_off")
+    wait_for(lambda: api.get(f"/droplets/{droplet_id}").json()["droplet"]["status"] == "off")
+    sim.faults({"kind": "busy", "acts": "power_on", "finished": True, "action_type": "snapshot"})
+    taken = api.act(droplet_id, "snapshot", name="live")
+    assert taken.status_code == 201
+    other = [a for a in sim.state()["actions"] if a["type"] == "power_on"]
+    assert [(a["status"], a["id"] < taken.json()["action"]["id"]) for a in other] == [
+        ("completed", True)
+    ]
+
+
 def test_clear_faults(sim, api: Api):
     sim.faults({"kind": "status"}, {"kind": "delay", "delay": 1})
     assert len(sim.faults()) == 2
@@ -203,6 +217,7 @@ def test_clear_faults(sim, api: Api):
         ({}, "a fault rule needs a kind"),
         ({"kind": "explode"}, "kind must be one of"),
         ({"kind": "status", "status": 999}, "status must be an HTTP status code"),
+        ({"kind": "busy", "finished": "yes"}, "finished must be true or false"),
         ({"kind": "status", "path": "("}, "path is not a valid regex"),
         ({"kind": "delay", "delay": -1}, "delay must be a non-negative number"),
         ({"kind": "drop", "count": 0}, "count must be a positive integer"),
