@@ -33,12 +33,14 @@ PYTHON_2.21 ?= $(shell .ci/find-python.sh 3.12 3.14)
 # they cannot move the ansible-core that the tests pin).
 TOOLS := $(CURDIR)/.venv-tools/bin
 
-.PHONY: help venv test demo bench bench-fleet sanity matrix matrix-2.16 matrix-2.21 lint docs build \
-	changelog gate-proof ci tools clean-output
+.PHONY: help venv test demo simulator sim-cert bench bench-fleet sanity matrix matrix-2.16 \
+	matrix-2.21 lint docs build changelog gate-proof ci tools clean-output
 
 help:
 	@echo "make demo        run playbooks/snapshot.yml over a simulated fleet (no DigitalOcean account needed)"
 	@echo "make test        the whole test suite: unit + integration against the simulator, with coverage"
+	@echo "make simulator   the DigitalOcean API simulator in the foreground (SEED=file.json, TLS=1, SIM_PORT)"
+	@echo "make sim-cert    a self-signed certificate for make simulator TLS=1, in .simulator/"
 	@echo "make bench       benchmarks against the simulator (about an hour)"
 	@echo "make bench-fleet the fleet benchmark: 40 and 200 Droplets at real durations and rate limits"
 	@echo "make sanity      ansible-test sanity (every test, every target Python found) on .venv's ansible-core"
@@ -50,10 +52,11 @@ help:
 	@echo "make gate-proof  prove that sanity fails on a deliberately broken module (slow)"
 	@echo "make ci          everything CI runs (.ci/run)"
 
-$(VENV)/.installed: requirements.txt tests/requirements.txt
+$(VENV)/.installed: requirements.txt tests/requirements.txt tests/requirements-pydo.txt
 	@test -n "$(PYTHON)" || { echo "error: no Python 3.10+ found on PATH" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -r tests/requirements-pydo.txt
 	@touch $@
 
 $(COLLECTION_LINK):
@@ -74,6 +77,23 @@ test: venv
 
 demo: venv
 	$(BIN)/python -m tests.demo
+
+# The simulator in the foreground until Ctrl-C, on 127.0.0.1:SIM_PORT; it prints its API URL (for
+# DIGITALOCEAN_API_URL) and its admin URL. SEED=file.json starts it from a seed (see
+# tests/simulator/admin.py), TLS=1 serves HTTPS with .simulator/'s certificate (made if missing),
+# SIM_ARGS passes more options (--time-scale 0.1, --token T; python -m tests.simulator --help).
+SIM_DIR := .simulator
+SIM_PORT ?= 8765
+simulator: venv $(if $(TLS),$(SIM_DIR)/cert.pem)
+	$(BIN)/python -m tests.simulator --port $(SIM_PORT) $(if $(SEED),--seed $(SEED)) \
+		$(if $(TLS),--tls $(SIM_DIR)/cert.pem $(SIM_DIR)/key.pem) $(SIM_ARGS)
+
+# A new self-signed certificate for 127.0.0.1, ::1 and localhost: .simulator/cert.pem and key.pem.
+sim-cert: venv
+	$(BIN)/python -m tests.simulator.certificate $(SIM_DIR)
+
+$(SIM_DIR)/cert.pem:
+	@$(MAKE) --no-print-directory sim-cert
 
 $(VENV)/.bench-installed: benchmarks/requirements.txt $(VENV)/.installed
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements.txt

@@ -1,8 +1,14 @@
-"""Run the simulator: ``python -m tests.simulator [--host H] [--port P] [--time-scale X] ...``.
+"""Run the simulator: ``python -m tests.simulator [--port P] [--seed F.json] [--tls CERT KEY] ...``.
 
-When it is ready it prints exactly one line, ``listening on http://HOST:PORT``, and flushes, so a
-parent process can wait for that line and read the port (``--port 0``, the default, picks a free
-one). SIGTERM and SIGINT stop it cleanly.
+When it is ready it prints two lines and flushes them, the API's base URL and the admin API's::
+
+    listening on http://127.0.0.1:PORT/v2
+    admin on http://127.0.0.1:PORT/_sim
+
+so a parent process can wait for them and read the port (``--port 0``, the default, picks a free
+one), and a person can paste the first into ``DIGITALOCEAN_API_URL``. With ``--tls`` both start with
+``https://`` (``python -m tests.simulator.certificate DIR`` makes a certificate and key). SIGTERM
+and SIGINT stop it cleanly.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import sys
 import threading
 
 from .app import Simulator
-from .server import SimulatorServer
+from .server import SimulatorServer, tls_context
 from .settings import Settings
 
 
@@ -35,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--token", action="append", default=[], help="accept only this token (repeatable)"
     )
     parser.add_argument(
+        "--tls",
+        nargs=2,
+        metavar=("CERT", "KEY"),
+        help="serve HTTPS with this certificate and key (PEM files)",
+    )
+    parser.add_argument(
         "--allow-remote", action="store_true", help="allow a non-loopback --host (admin API too!)"
     )
     return parser.parse_args(argv)
@@ -48,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.seed:
             with open(args.seed) as seed:
                 app.reset(**json.load(seed))
-        server = SimulatorServer(app, args.host, args.port, allow_remote=args.allow_remote)
+        tls = tls_context(*args.tls) if args.tls else None
+        server = SimulatorServer(app, args.host, args.port, allow_remote=args.allow_remote, tls=tls)
     except (OSError, ValueError, TypeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -58,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stop.set())
     thread = threading.Thread(target=server.serve_forever, name="simulator", daemon=True)
     thread.start()
-    print(f"listening on {server.url}", flush=True)
+    print(f"listening on {server.url}/v2\nadmin on {server.url}/_sim", flush=True)
     stop.wait()
     server.shutdown()
     server.server_close()

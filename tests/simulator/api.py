@@ -1,4 +1,4 @@
-"""The /v2 endpoints: 39 operations of the spec subset, each a small function.
+"""The /v2 endpoints: 40 operations of the spec subset, each a small function.
 
 A handler gets the simulator (called under its lock, with the world settled), the request and the
 path parameters; it validates everything first, then changes the world, then renders the answer.
@@ -15,6 +15,9 @@ does not exist, then 400 "param is missing or the value is empty: resources" for
 that are missing, empty or malformed (an integer ``resource_id`` too), then 422 for a resource type
 it does not tag or a resource that does not exist. Tag names in paths are case-sensitive and
 percent-decoded (``env%3Aprod``).
+
+Firewalls are not modelled: ``GET /v2/firewalls`` lists none, for the clients that read them on
+their way to a Droplet (community.digitalocean's ``digital_ocean_droplet`` does, every run).
 
 Not served: the volume operations by name (``DELETE /v2/volumes?name=...``,
 ``POST /v2/volumes/actions``).
@@ -143,6 +146,14 @@ def list_actions(sim: Simulator, request: Request) -> Response:
 @router.route("GET", "/v2/actions/{action_id:int}")
 def get_action(sim: Simulator, request: Request, action_id: int) -> Response:
     return ok({"action": render.action(sim.world.action(action_id))})
+
+
+# -- firewalls -------------------------------------------------------------------------------
+
+
+@router.route("GET", "/v2/firewalls")
+def list_firewalls(sim: Simulator, request: Request) -> Response:
+    return _list(request, "firewalls", [], dict)
 
 
 # -- Droplets --------------------------------------------------------------------------------

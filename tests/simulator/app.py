@@ -3,7 +3,8 @@
 An API request goes through, in order: injected faults (which may delay it, answer for it, or
 drop it), authentication (401), the rate limits (429), then its endpoint. Faults come first
 because they stand for trouble in front of the API (a load balancer, the network): their answers
-do not use up the token's budget. Admin requests (/_sim/...) skip all of that.
+do not use up the token's budget. Admin requests (/_sim/...) skip all of that, and so does a
+request outside /v2/, which is answered at once with a 404 that says where the API is.
 
 One lock guards all state. Handlers are quick, in-memory and never wait, so one lock costs
 nothing measurable and makes every request atomic: of twenty simultaneous POSTs to one Droplet,
@@ -84,6 +85,8 @@ class Simulator:
             with self.lock:
                 self.world.settle()
                 return self._dispatch(admin.router, request)
+        if not request.path.startswith("/v2/"):
+            return self._error(errors.outside_api(request.path, request.base_url))
         with self.lock:
             generation = self.generation
             fired = self.faults.take(

@@ -8,7 +8,8 @@ Tests, benchmarks and the demo use the same few calls::
         sim.faults({"kind": "status", "status": 503, "path": "^/v2/droplets$", "count": 1})
         print(sim.requests())
 
-Standard library only, like the simulator itself.
+``SimClient.start(tls=(cert, key))`` serves HTTPS instead, and trusts that certificate for its own
+calls. Standard library only, like the simulator itself.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import ssl
 import subprocess
 import sys
 import urllib.error
@@ -31,11 +33,19 @@ class SimError(RuntimeError):
 
 
 class SimClient:
-    """Drives one simulator at ``base`` (``http://HOST:PORT``) through ``/_sim/``."""
+    """Drives one simulator at ``base`` (``http://HOST:PORT`` or ``https://...``) through
+    ``/_sim/``; ``cafile`` is the certificate to trust for HTTPS, if no authority signed it."""
 
-    def __init__(self, base: str, process: subprocess.Popen | None = None):
+    def __init__(
+        self,
+        base: str,
+        process: subprocess.Popen | None = None,
+        cafile: str | Path | None = None,
+    ):
         self.base = base.rstrip("/")
         self.process = process
+        self.cafile = cafile
+        self.context = ssl.create_default_context(cafile=str(cafile)) if cafile else None
 
     @property
     def url(self) -> str:
@@ -85,7 +95,7 @@ class SimClient:
         request = urllib.request.Request(f"{self.admin_url}{path}", data=data, method=method)
         request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=30, context=self.context) as response:
                 payload = response.read()
         except urllib.error.HTTPError as error:
             detail = json.loads(error.read() or b"{}").get("message", error.reason)
@@ -103,9 +113,11 @@ class SimClient:
         time_scale: float | None = None,
         tokens: tuple[str, ...] = (),
         seed: str | Path | None = None,
+        tls: tuple[str | Path, str | Path] | None = None,
         timeout: float = 15.0,
     ) -> SimClient:
-        """Start ``python -m tests.simulator`` and wait until it listens."""
+        """Start ``python -m tests.simulator`` and wait until it listens; ``tls`` is a
+        ``(certificate, key)`` pair of PEM files to serve HTTPS with."""
         command = [sys.executable, "-m", "tests.simulator", "--host", host, "--port", str(port)]
         if time_scale is not None:
             command += ["--time-scale", str(time_scale)]
@@ -113,17 +125,22 @@ class SimClient:
             command += ["--token", token]
         if seed is not None:
             command += ["--seed", str(seed)]
+        if tls is not None:
+            command += ["--tls", *map(str, tls)]
         # The simulator is no code of the collection: coverage measurement would only slow it down.
         unmeasured = ("COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG")
         env = {k: v for k, v in os.environ.items() if k not in unmeasured}
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
         ready, _writable, _failed = select.select([process.stdout], [], [], timeout)
-        line = process.stdout.readline() if ready else ""
-        if not line.startswith("listening on "):
+        # "listening on URL/v2", then "admin on URL/_sim", written at once.
+        api = process.stdout.readline() if ready else ""
+        admin = process.stdout.readline() if api else ""
+        if not (api.startswith("listening on ") and admin.startswith("admin on ")):
             process.kill()
             process.wait()
             raise SimError(f"the simulator did not start (exit code {process.returncode})")
-        return cls(line.split()[-1], process)
+        base = api.split()[-1].removesuffix("/v2")
+        return cls(base, process, cafile=tls[0] if tls else None)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the child process started by :meth:`start` (SIGTERM, then SIGKILL)."""

@@ -6,6 +6,7 @@ are the ones the API and its clients use (see shared/digitalocean-api/FACTS.md, 
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 
@@ -39,6 +40,17 @@ def forbidden() -> ApiError:
 
 def not_found() -> ApiError:
     return ApiError(404, "not_found", "The resource you requested could not be found.")
+
+
+def outside_api(path: str, base_url: str) -> ApiError:
+    """The 404 for a path outside ``/v2/``: a client whose API URL lacks ``/v2``, most likely.
+    The hint names the path it probably meant (``/droplets`` -> ``/v2/droplets``)."""
+    meant = re.sub(r"^/v\d+(?=/|$)", "", path).rstrip("/") or "/droplets"
+    return ApiError(
+        404,
+        "not_found",
+        f"no such path {path}: the API's paths start with /v2, such as {base_url}/v2{meant}",
+    )
 
 
 def conflict(message: str = "The request could not be completed due to a conflict.") -> ApiError:

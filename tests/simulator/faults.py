@@ -21,10 +21,10 @@ connection without a reply; ``errored`` makes the next matching Action end ``err
 is another client starting an Action (``acts``: a ``password_reset`` unless said otherwise, which
 changes nothing) on the Droplet of the request's path just before the request arrives, so that it
 finds the Droplet locked (a POST gets the 422 "pending event"); with ``"finished": true`` that
-Action has also completed when the request arrives (a ``power_on`` that made the Droplet run). With ``"phase": "after"`` a
-``status`` or ``drop`` rule lets the request take effect first and then loses its answer: the case
-of a POST that reached the server although the client saw it fail; a ``delay`` rule holds back
-the answer of a request that has taken effect.
+Action has also completed when the request arrives (a ``power_on`` that made the Droplet run).
+With ``"phase": "after"`` a ``status`` or ``drop`` rule lets the request take effect first and
+then loses its answer: the case of a POST that reached the server although the client saw it
+fail; a ``delay`` rule holds back the answer of a request that has taken effect.
 
 ``count`` is how many times the rule fires before it is used up (default: forever, but once for
 ``errored``); ``probability`` is the chance that a matching request fires it. The dice are seeded,

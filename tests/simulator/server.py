@@ -9,12 +9,17 @@ lock. A WSGI framework would add a dependency and a layer without changing that 
 Robustness: bodies over 1 MiB are refused (413) without being read, chunked uploads (411) and bad
 lengths (400) close the connection, and a request the application cannot parse still gets the
 API's JSON error. Nothing a client sends can take the server down.
+
+TLS (``tls``, an ``ssl.SSLContext``; see :func:`tls_context`): each connection's handshake runs in
+that connection's own thread, so a slow client, or one speaking plain HTTP (which is dropped), holds
+up no other.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,12 +44,25 @@ def is_loopback(host: str) -> bool:
     return all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
 
 
+def tls_context(cert: str, key: str) -> ssl.SSLContext:
+    """A server-side TLS context for the certificate and key files (PEM); OSError if unusable."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
 class SimulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
     def __init__(
-        self, app: Simulator, host: str = "127.0.0.1", port: int = 0, *, allow_remote=False
+        self,
+        app: Simulator,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        allow_remote: bool = False,
+        tls: ssl.SSLContext | None = None,
     ):
         if not allow_remote and not is_loopback(host):
             raise ValueError(
@@ -55,6 +73,21 @@ class SimulatorServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__((host, port), _Handler)
         self.app = app
+        self.tls = tls
+
+    def finish_request(self, request, client_address) -> None:
+        """Serve one connection, first shaking hands over TLS if the server speaks it."""
+        if self.tls is None:
+            super().finish_request(request, client_address)
+            return
+        try:
+            secure = self.tls.wrap_socket(request, server_side=True)
+        except OSError:  # plain HTTP, or not TLS at all, or gone mid-handshake
+            return
+        try:
+            super().finish_request(secure, client_address)
+        finally:
+            self.shutdown_request(secure)
 
     def handle_error(self, request, client_address) -> None:
         """A client that hangs up mid-answer is no error worth a traceback."""
@@ -62,9 +95,15 @@ class SimulatorServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
     @property
+    def scheme(self) -> str:
+        return "http" if self.tls is None else "https"
+
+    @property
     def url(self) -> str:
+        """``scheme://HOST:PORT``, where the API's paths (``/v2/...``) and the admin API's start."""
         host, port = self.server_address[:2]
-        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        host = f"[{host}]" if ":" in host else host
+        return f"{self.scheme}://{host}:{port}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -89,7 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=dict(parse_qsl(url.query, keep_blank_values=True)),
             headers=self.headers,
             raw_body=body,
-            base_url=f"http://{host}" if host else self.server.url,
+            base_url=f"{self.server.scheme}://{host}" if host else self.server.url,
             received_at=time.time(),
         )
         self._send(self.server.app.handle(request))

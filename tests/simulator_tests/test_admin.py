@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
 
-from tests.simulator.client import SimClient, SimError
+from tests.simulator.client import REPO, SimClient, SimError
 from tests.support.simapi import SIM_TOKEN, Api
 
 
@@ -141,7 +144,7 @@ def test_unknown_admin_path_is_404(sim):
         SimClient(sim.base)._call("GET", "/nothing")
 
 
-def test_cli_prints_one_line_serves_a_seed_and_stops_on_sigterm(tmp_path):
+def test_cli_serves_a_seed_and_stops_on_sigterm(tmp_path):
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"droplets": [{"name": "seeded"}]}))
     client = SimClient.start(time_scale=0.5, tokens=("only-me",), seed=seed)
@@ -154,6 +157,23 @@ def test_cli_prints_one_line_serves_a_seed_and_stops_on_sigterm(tmp_path):
         process = client.process
         process.send_signal(signal.SIGTERM)
         assert process.wait(5) == 0
-        assert process.stdout.read() == ""  # exactly one line was printed
+        assert process.stdout.read() == ""  # exactly the two lines were printed
     finally:
         client.stop()
+
+
+def test_cli_prints_the_api_url_with_v2_then_the_admin_url():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.simulator"], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        api, admin = process.stdout.readline(), process.stdout.readline()
+        found = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)/v2\n", api)
+        assert found, api
+        assert admin == f"admin on {found[1]}/_sim\n"
+        assert Api(f"{found[1]}/v2").get("/account").status_code == 200
+        assert SimClient(found[1]).state()["droplets"] == []
+    finally:
+        process.terminate()
+        process.wait(5)
+        process.stdout.close()

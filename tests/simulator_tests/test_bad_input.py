@@ -105,9 +105,34 @@ def test_unknown_paths_are_404(api: Api, path):
     assert api.get(path).status_code == 404
 
 
-def test_paths_outside_v2_are_404(sim):
-    response = requests.get(sim.url.replace("/v2", "/v1/droplets"), timeout=10)
-    assert response.status_code in (401, 404)
+@pytest.mark.parametrize(
+    ("path", "meant"),
+    [
+        ("/droplets", "/v2/droplets"),
+        ("/account?per_page=1", "/v2/account"),
+        ("/", "/v2/droplets"),
+        ("/v2", "/v2/droplets"),
+        ("/v1/droplets/7", "/v2/droplets/7"),
+    ],
+)
+def test_paths_outside_v2_are_404_with_a_hint_before_auth(sim, path, meant):
+    response = requests.get(f"{sim.base}{path}", timeout=10)  # no token
+    assert response.status_code == 404
+    body = response.json()
+    assert body.pop("request_id")
+    assert body == {
+        "id": "not_found",
+        "message": f"no such path {path.split('?')[0]}: the API's paths start with /v2, "
+        f"such as {sim.base}{meant}",
+    }
+    assert sim.requests() == []  # outside the API: not logged, not counted, no faults
+
+
+def test_the_admin_api_is_no_path_outside_v2(sim):
+    assert sim.state()["droplets"] == []
+    response = requests.get(f"{sim.base}/_sim/nothing", timeout=10)
+    assert response.status_code == 404
+    assert response.json()["message"] == "The resource you requested could not be found."
 
 
 def test_wrong_method_is_405(api: Api):

@@ -19,7 +19,7 @@ from tests.support.simapi import Api
 
 SPEC = Path(__file__).resolve().parents[1] / "simulator" / "do-droplet-actions.openapi.yaml"
 METHODS = ("get", "post", "put", "delete")
-# Operations of the subset the simulator does not serve: regions, volumes by name.
+# Operations of the subset the simulator does not serve: the volume operations by name.
 UNSERVED = {"volumes_delete_byName", "volumeActions_post"}
 UNKNOWN_UUID = "fbe805e8-866b-11e6-96bf-000f53315a41"
 
@@ -109,6 +109,7 @@ def test_every_response_of_every_operation_validates(sim, spec):
     api.get("/actions/1")  # 404
     api.get("/account")
     api.get("/regions", params={"per_page": 4})
+    api.get("/firewalls", params={"per_page": 1})
 
     # Snapshots and images
     api.get("/snapshots")
@@ -151,6 +152,7 @@ def test_every_response_of_every_operation_validates(sim, spec):
 
     # Auth, rate limits and injected faults apply to every operation alike
     api.get("/droplets", headers={"Authorization": None})  # 401
+    api.get("/firewalls", headers={"Authorization": None})  # 401
     sim.faults({"kind": "status", "status": 500, "count": 1})
     api.get("/actions")  # 500
     sim.settings(rate_limit={"per_minute": 1})
@@ -159,7 +161,7 @@ def test_every_response_of_every_operation_validates(sim, spec):
 
     covered = {operation for operation, _status in api.seen}
     assert covered == set(operations(spec).values()) - UNSERVED
-    assert len(covered) == 39
+    assert len(covered) == 40
     statuses = {status for _operation, status in api.seen}
     assert statuses == {200, 201, 202, 204, 400, 401, 403, 404, 409, 422, 429, 500}
 
