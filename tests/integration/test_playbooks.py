@@ -145,13 +145,59 @@ def test_a_run_without_inventory_or_droplet_fails_before_any_request(
     assert sim.requests() == []
 
 
-def test_a_fleet_run_whose_inventory_reached_no_droplet_fails(sim, ansible_playbook, tmp_path):
-    """The inventory plugin's token is refused: no host, a warning, and a failed run."""
+UNREAD = "Refuse a fleet run whose Droplet inventory could not be read"
+
+
+@pytest.mark.parametrize(
+    ("playbook", "args"),
+    [
+        (SNAPSHOT, ()),
+        (PRUNE, ("-e", "keep=7", "-e", "keep_prefix=nightly-")),
+        (DELETE, ("-e", "snapshot_name=old")),
+    ],
+    ids=["snapshot", "prune", "delete_snapshot"],
+)
+def test_a_fleet_run_whose_inventory_reached_no_droplet_fails_naming_why(
+    sim, ansible_playbook, tmp_path, playbook, args
+):
+    """The inventory plugin's token is refused: no host, Ansible's warning, and a failed run
+    whose failure says why."""
     sim.reset(droplets=[{"name": "web-1"}], settings={"tokens": ["dop_v1_another_token"]})
-    run = ansible_playbook(SNAPSHOT, "-i", write_inventory(tmp_path))
+    run = ansible_playbook(playbook, "-i", write_inventory(tmp_path), *args)
     assert run.rc == 2, run.output
-    assert "could not list the Droplets: GET /droplets?per_page=200 returned 401" in run.output
-    assert run.result("Refuse a run that targets no Droplet")["msg"].startswith(NO_TARGET)
+    message = run.result(UNREAD)["msg"]
+    assert message.startswith("The Droplet inventory could not be read, so this run would miss")
+    assert "fleet.droplets.yml: oceanops.digitalocean.droplets: could not list the Droplets: " in (
+        message
+    )
+    assert "returned 401" in message and "\n" not in message, message
+    assert mutating(sim) == []
+
+
+@pytest.mark.parametrize(
+    ("case", "environment"),
+    [
+        ("no token", {"DIGITALOCEAN_ACCESS_TOKEN": "", "DO_API_TOKEN": "", "DO_API_KEY": ""}),
+        ("403", {}),
+        ("unreachable", {"DIGITALOCEAN_API_URL": "http://127.0.0.1:9/v2"}),
+    ],
+)
+def test_every_inventory_failure_fails_the_run_even_beside_another_source(
+    sim, ansible_playbook, tmp_path, case, environment
+):
+    """A second source that did give hosts does not hide the failed one: a nightly run over
+    part of the fleet would report success."""
+    sim.reset(droplets=[{"name": "web-1"}])
+    if case == "403":
+        sim.faults({"kind": "status", "status": 403, "path": "^/v2/droplets$"})
+    other = tmp_path / "other.yml"
+    other.write_text("all:\n  hosts:\n    extra:\n      ansible_connection: local\n")
+    run = ansible_playbook(
+        SNAPSHOT, "-i", write_inventory(tmp_path), "-i", str(other), env=environment
+    )
+    assert run.rc == 2, run.output
+    message = run.result(UNREAD)["msg"]
+    assert "fleet.droplets.yml: oceanops.digitalocean.droplets: " in message, message
     assert mutating(sim) == []
 
 
