@@ -212,6 +212,40 @@ def test_a_misspelt_droplet_variable_fails_instead_of_targeting_the_fleet(
     assert mutating(sim) == []
 
 
+@pytest.mark.parametrize("value", ["abc", "101", "-1", "50%", "2.5"])
+def test_a_max_fail_percent_that_is_not_a_percentage_fails_before_any_request(
+    sim, ansible_playbook, web1, value
+):
+    run = ansible_playbook(
+        SNAPSHOT, "-e", f"droplet_id={web1['id']}", "-e", f"max_fail_percent={value}"
+    )
+    assert run.rc == 2, run.output
+    message = run.result("Refuse a max_fail_percent that is not a percentage")["msg"]
+    assert message.startswith("max_fail_percent must be a whole number from 0 to 100")
+    assert sim.requests() == []
+
+
+@pytest.mark.parametrize(
+    ("playbook", "args"),
+    [
+        (SNAPSHOT, ("-e", "wait_timeout=abc")),
+        (SNAPSHOT, ("-e", "power_off=maybe")),
+        (SNAPSHOT, ("-e", "keep=-1", "-e", "keep_prefix=nightly-")),
+        (PRUNE, ("-e", "keep=many", "-e", "keep_prefix=nightly-")),
+        (DELETE, ("-e", "snapshot_name=old", "-e", "droplet_id=abc")),
+    ],
+    ids=["snapshot-wait_timeout", "snapshot-power_off", "snapshot-keep", "prune", "delete"],
+)
+def test_a_module_option_refused_is_the_droplets_failure_in_the_summary(
+    sim, ansible_playbook, web1, playbook, args
+):
+    run = ansible_playbook(playbook, "-e", f"droplet_id={web1['id']}", *args)
+    assert run.rc == 2, run.output
+    assert "Finalization of task args" not in run.output, run.output
+    assert "Traceback" not in run.output
+    assert mutating(sim) == []
+
+
 @pytest.mark.parametrize("batch", ["abc", "0", "1.5"])
 def test_a_batch_that_is_not_a_positive_number_or_percentage_fails_before_any_request(
     sim, ansible_playbook, web1, batch
@@ -386,7 +420,7 @@ def test_too_many_failures_stop_the_rollout_before_the_next_batch(sim, ansible_p
     )
     inventory = write_inventory(tmp_path)
     run = ansible_playbook(
-        SNAPSHOT, "-i", inventory, "-e", "batch=2", "-e", "max_fail_percentage=50", *FAST
+        SNAPSHOT, "-i", inventory, "-e", "batch=2", "-e", "max_fail_percent=50", *FAST
     )
 
     assert run.rc == 2
@@ -403,7 +437,7 @@ def test_too_many_failures_stop_the_rollout_before_the_next_batch(sim, ansible_p
 
 
 @pytest.mark.slow
-def test_a_failure_within_max_fail_percentage_goes_on(sim, ansible_playbook, tmp_path):
+def test_a_failure_within_max_fail_percent_goes_on(sim, ansible_playbook, tmp_path):
     state = sim.reset(droplets=[{"name": f"web-{n}"} for n in range(1, 5)], settings=NO_RATE_LIMIT)
     sim.faults(
         {
@@ -414,10 +448,11 @@ def test_a_failure_within_max_fail_percentage_goes_on(sim, ansible_playbook, tmp
     )
     inventory = write_inventory(tmp_path)
     run = ansible_playbook(
-        SNAPSHOT, "-i", inventory, "-e", "batch=2", "-e", "max_fail_percentage=50", "-f", "2", *FAST
+        SNAPSHOT, "-i", inventory, "-e", "batch=2", "-e", "max_fail_percent=50", "-f", "2", *FAST
     )
     assert run.rc == 2
     assert "Stopping" not in run.output
+    assert "reserved name" not in run.output
     assert statuses(run, VERDICT) == {
         "web-1": "failed",
         "web-2": "ok",
