@@ -225,6 +225,16 @@ def test_a_max_fail_percent_that_is_not_a_percentage_fails_before_any_request(
     assert sim.requests() == []
 
 
+def test_the_play_keyword_max_fail_percentage_as_a_variable_is_refused(sim, ansible_playbook, web1):
+    run = ansible_playbook(
+        SNAPSHOT, "-e", f"droplet_id={web1['id']}", "-e", "max_fail_percentage=50"
+    )
+    assert run.rc == 2, run.output
+    message = run.result("Refuse a max_fail_percent that is not a percentage")["msg"]
+    assert message.startswith("This run takes -e max_fail_percent=N, not max_fail_percentage")
+    assert sim.requests() == []
+
+
 @pytest.mark.parametrize(
     ("playbook", "args"),
     [
