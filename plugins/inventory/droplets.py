@@ -83,6 +83,11 @@ notes:
     API URL, O(tag_name) and a SHA-256 digest of the token, never the token itself, so two accounts
     never share a cache entry. Filters other than O(tag_name), host names and groups are applied
     after the cache, so changing them takes effect at once.
+  - When the Droplets cannot be listed (a refused token, no token, an unreachable API), Ansible
+    only warns and goes on with no host from this source. The plugin also sets the variable
+    C(oceanops_inventory_failures) of the group C(all) (which the implicit C(localhost) sees too)
+    to a list of lines, each the file and why, so that a playbook can fail the run. The
+    collection's playbooks do so, with that line.
 seealso:
   - name: DigitalOcean API, list all Droplets
     description: The Droplet object and its fields.
@@ -121,6 +126,7 @@ compose:
 
 import hashlib
 import json
+import os
 import re
 from fnmatch import fnmatchcase
 
@@ -144,6 +150,9 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.fleet
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._validate import (
     string_problem,
 )
+
+# Set on the group all when a source of this plugin failed: ["<file>: <why>", ...].
+FAILURES_VARIABLE = "oceanops_inventory_failures"
 
 
 def name_matcher(patterns: list[str]):
@@ -173,6 +182,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
+        try:
+            self._parse(path, cache)
+        except AnsibleError as error:
+            self._record_failure(path, error)
+            raise
+
+    def _record_failure(self, path: str, error: AnsibleError) -> None:
+        """Say in a variable of every play (``all``'s, which localhost sees too) that this source
+        failed and why: Ansible itself only warns, and a playbook can make it the run's failure."""
+        failures = self.inventory.groups["all"].get_vars().get(FAILURES_VARIABLE) or []
+        failure = f"{os.path.basename(path)}: {error.message}"
+        self.inventory.set_variable("all", FAILURES_VARIABLE, [*failures, failure])
+
+    def _parse(self, path: str, cache: bool) -> None:
         config = self._read_config_data(path)
 
         token = self._token()

@@ -33,6 +33,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets im
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import (
     Together,
+    delete_if_unused,
     tag_resource,
     untag_resource,
 )
@@ -367,7 +368,10 @@ class PowerCycle:
         goes when the Droplet is on and idle (best effort); on an off Droplet it stays."""
         if self.stale_tag:
             with contextlib.suppress(DigitalOceanError):
+                written = self.marked
                 self._unmark()
+                if written and not self.switch.started:  # tagged for a power-off never started
+                    delete_if_unused(self.target.client, self.tag_name)
         return self._left_tagged(note)
 
     def update(self, droplet: dict) -> None:

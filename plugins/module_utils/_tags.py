@@ -66,6 +66,20 @@ def untag_resource(
         send([resource])
 
 
+def delete_if_unused(client: Client, tag: str) -> None:
+    """Delete the tag when it tags nothing (one that is gone already is fine): what a run that
+    tagged a Droplet and then could not power it off leaves. A tag that tags anything stays."""
+    path = f"/tags/{quote(tag, safe='')}"
+    try:
+        found = client.get(path, key="tag")
+        resources = found.get("resources")
+        if isinstance(resources, dict) and resources.get("count") == 0:
+            client.delete(path)
+    except APIError as error:
+        if error.status != 404:
+            raise
+
+
 def _tag(client: Client, tag: str, resources: list) -> str:
     body = {"resources": resources}
     try:

@@ -145,13 +145,59 @@ def test_a_run_without_inventory_or_droplet_fails_before_any_request(
     assert sim.requests() == []
 
 
-def test_a_fleet_run_whose_inventory_reached_no_droplet_fails(sim, ansible_playbook, tmp_path):
-    """The inventory plugin's token is refused: no host, a warning, and a failed run."""
+UNREAD = "Refuse a fleet run whose Droplet inventory could not be read"
+
+
+@pytest.mark.parametrize(
+    ("playbook", "args"),
+    [
+        (SNAPSHOT, ()),
+        (PRUNE, ("-e", "keep=7", "-e", "keep_prefix=nightly-")),
+        (DELETE, ("-e", "snapshot_name=old")),
+    ],
+    ids=["snapshot", "prune", "delete_snapshot"],
+)
+def test_a_fleet_run_whose_inventory_reached_no_droplet_fails_naming_why(
+    sim, ansible_playbook, tmp_path, playbook, args
+):
+    """The inventory plugin's token is refused: no host, Ansible's warning, and a failed run
+    whose failure says why."""
     sim.reset(droplets=[{"name": "web-1"}], settings={"tokens": ["dop_v1_another_token"]})
-    run = ansible_playbook(SNAPSHOT, "-i", write_inventory(tmp_path))
+    run = ansible_playbook(playbook, "-i", write_inventory(tmp_path), *args)
     assert run.rc == 2, run.output
-    assert "could not list the Droplets: GET /droplets?per_page=200 returned 401" in run.output
-    assert run.result("Refuse a run that targets no Droplet")["msg"].startswith(NO_TARGET)
+    message = run.result(UNREAD)["msg"]
+    assert message.startswith("The Droplet inventory could not be read, so this run would miss")
+    assert "fleet.droplets.yml: oceanops.digitalocean.droplets: could not list the Droplets: " in (
+        message
+    )
+    assert "returned 401" in message and "\n" not in message, message
+    assert mutating(sim) == []
+
+
+@pytest.mark.parametrize(
+    ("case", "environment"),
+    [
+        ("no token", {"DIGITALOCEAN_ACCESS_TOKEN": "", "DO_API_TOKEN": "", "DO_API_KEY": ""}),
+        ("403", {}),
+        ("unreachable", {"DIGITALOCEAN_API_URL": "http://127.0.0.1:9/v2"}),
+    ],
+)
+def test_every_inventory_failure_fails_the_run_even_beside_another_source(
+    sim, ansible_playbook, tmp_path, case, environment
+):
+    """A second source that did give hosts does not hide the failed one: a nightly run over
+    part of the fleet would report success."""
+    sim.reset(droplets=[{"name": "web-1"}])
+    if case == "403":
+        sim.faults({"kind": "status", "status": 403, "path": "^/v2/droplets$"})
+    other = tmp_path / "other.yml"
+    other.write_text("all:\n  hosts:\n    extra:\n      ansible_connection: local\n")
+    run = ansible_playbook(
+        SNAPSHOT, "-i", write_inventory(tmp_path), "-i", str(other), env=environment
+    )
+    assert run.rc == 2, run.output
+    message = run.result(UNREAD)["msg"]
+    assert "fleet.droplets.yml: oceanops.digitalocean.droplets: " in message, message
     assert mutating(sim) == []
 
 
@@ -163,6 +209,50 @@ def test_a_misspelt_droplet_variable_fails_instead_of_targeting_the_fleet(
     assert run.rc == 2, run.output
     message = run.result("Refuse a misspelt Droplet or snapshot variable")["msg"]
     assert message.startswith("Unknown variable droplet_idd: this run takes droplet_id,")
+    assert mutating(sim) == []
+
+
+@pytest.mark.parametrize("value", ["abc", "101", "-1", "50%", "2.5"])
+def test_a_max_fail_percent_that_is_not_a_percentage_fails_before_any_request(
+    sim, ansible_playbook, web1, value
+):
+    run = ansible_playbook(
+        SNAPSHOT, "-e", f"droplet_id={web1['id']}", "-e", f"max_fail_percent={value}"
+    )
+    assert run.rc == 2, run.output
+    message = run.result("Refuse a max_fail_percent that is not a percentage")["msg"]
+    assert message.startswith("max_fail_percent must be a whole number from 0 to 100")
+    assert sim.requests() == []
+
+
+def test_the_play_keyword_max_fail_percentage_as_a_variable_is_refused(sim, ansible_playbook, web1):
+    run = ansible_playbook(
+        SNAPSHOT, "-e", f"droplet_id={web1['id']}", "-e", "max_fail_percentage=50"
+    )
+    assert run.rc == 2, run.output
+    message = run.result("Refuse a max_fail_percent that is not a percentage")["msg"]
+    assert message.startswith("This run takes -e max_fail_percent=N, not max_fail_percentage")
+    assert sim.requests() == []
+
+
+@pytest.mark.parametrize(
+    ("playbook", "args"),
+    [
+        (SNAPSHOT, ("-e", "wait_timeout=abc")),
+        (SNAPSHOT, ("-e", "power_off=maybe")),
+        (SNAPSHOT, ("-e", "keep=-1", "-e", "keep_prefix=nightly-")),
+        (PRUNE, ("-e", "keep=many", "-e", "keep_prefix=nightly-")),
+        (DELETE, ("-e", "snapshot_name=old", "-e", "droplet_id=abc")),
+    ],
+    ids=["snapshot-wait_timeout", "snapshot-power_off", "snapshot-keep", "prune", "delete"],
+)
+def test_a_module_option_refused_is_the_droplets_failure_in_the_summary(
+    sim, ansible_playbook, web1, playbook, args
+):
+    run = ansible_playbook(playbook, "-e", f"droplet_id={web1['id']}", *args)
+    assert run.rc == 2, run.output
+    assert "Finalization of task args" not in run.output, run.output
+    assert "Traceback" not in run.output
     assert mutating(sim) == []
 
 
@@ -340,7 +430,7 @@ def test_too_many_failures_stop_the_rollout_before_the_next_batch(sim, ansible_p
     )
     inventory = write_inventory(tmp_path)
     run = ansible_playbook(
-        SNAPSHOT, "-i", inventory, "-e", "batch=2", "-e", "max_fail_percentage=50", *FAST
+        SNAPSHOT, "-i", inventory, "-e", "batch=2", "-e", "max_fail_percent=50", *FAST
     )
 
     assert run.rc == 2
@@ -357,7 +447,7 @@ def test_too_many_failures_stop_the_rollout_before_the_next_batch(sim, ansible_p
 
 
 @pytest.mark.slow
-def test_a_failure_within_max_fail_percentage_goes_on(sim, ansible_playbook, tmp_path):
+def test_a_failure_within_max_fail_percent_goes_on(sim, ansible_playbook, tmp_path):
     state = sim.reset(droplets=[{"name": f"web-{n}"} for n in range(1, 5)], settings=NO_RATE_LIMIT)
     sim.faults(
         {
@@ -368,10 +458,11 @@ def test_a_failure_within_max_fail_percentage_goes_on(sim, ansible_playbook, tmp
     )
     inventory = write_inventory(tmp_path)
     run = ansible_playbook(
-        SNAPSHOT, "-i", inventory, "-e", "batch=2", "-e", "max_fail_percentage=50", "-f", "2", *FAST
+        SNAPSHOT, "-i", inventory, "-e", "batch=2", "-e", "max_fail_percent=50", "-f", "2", *FAST
     )
     assert run.rc == 2
     assert "Stopping" not in run.output
+    assert "reserved name" not in run.output
     assert statuses(run, VERDICT) == {
         "web-1": "failed",
         "web-2": "ok",

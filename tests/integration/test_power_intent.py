@@ -312,3 +312,24 @@ def test_a_droplet_powered_on_after_the_snapshot_keeps_it(sim, ansible_playbook,
     assert outcome["failed"] is False
     assert not any("taken live" in w for w in outcome.get("warnings", [])), outcome
     assert len(snapshots(sim, ids["off"])) == 1
+
+
+def test_a_refused_shutdown_leaves_no_tag_in_the_account(sim, ansible_playbook, tmp_path):
+    # A token scoped to tags but not to Droplet Actions: the tag is written, then the shutdown is
+    # refused. Nothing was powered off, so neither the Droplet's tag nor the tag itself stays.
+    ids = cases(tmp_path, sim, {"web": {"droplet": {"name": "web"}}})
+    sim.faults(
+        {
+            "kind": "status",
+            "status": 403,
+            "method": "POST",
+            "action_type": "shutdown",
+            "path": f"/{ids['web']}/",
+        },
+    )
+    playbook_run = run(ansible_playbook, tmp_path)
+    refused = result(playbook_run, "web")
+    assert refused["failed"] is True
+    assert "403" in refused["msg"] and "\n" not in refused["msg"], refused["msg"]
+    assert droplet(sim, ids["web"])["status"] == "active"
+    assert TAG not in {t["name"] for t in sim.state()["tags"]}, sim.state()["tags"]
