@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,9 +44,10 @@ def main() -> int:
     started = time.monotonic()
     say(f"Starting the DigitalOcean API simulator (Actions {1 / TIME_SCALE:.0f}x faster)")
     sim = SimClient.start(time_scale=TIME_SCALE)
+    cache = tempfile.TemporaryDirectory(prefix="oceanops-demo-")
     try:
         sim.reset(droplets=FLEET)
-        env = environment(sim.url)
+        env = environment(sim.url, cache.name)
         say(f"The API is at {sim.url}; the fleet, through the inventory plugin:")
         run("ansible-inventory", "-i", INVENTORY, "--graph", env=env)
 
@@ -70,11 +72,15 @@ def main() -> int:
         return fail("interrupted", code=130)
     finally:
         sim.stop()
+        cache.cleanup()
 
 
-def environment(api_url: str) -> dict:
+def environment(api_url: str, cache_dir: str) -> dict:
+    """The simulator as the API, and the fleet's shared files in a directory of the demo's own
+    (removed on the way out), so that nothing is left in the user's ~/.cache."""
     env = dict(os.environ)
     env.update(
+        OCEANOPS_CACHE_DIR=cache_dir,
         DIGITALOCEAN_API_URL=api_url,
         DIGITALOCEAN_ACCESS_TOKEN="dop_v1_demo_token_for_the_simulator",
         ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),

@@ -122,13 +122,18 @@ def test_fleet_examples_run_as_written(sim, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.fleet_scale
-def test_make_demo_finishes_within_a_minute_and_leaves_nothing_running():
+def test_make_demo_finishes_within_a_minute_and_leaves_nothing_running_or_cached(tmp_path):
     started = time.monotonic()
-    env = without(os.environ, CONTROLLER_COVERAGE + PAYLOAD_COVERAGE)
+    env = without(
+        os.environ,
+        CONTROLLER_COVERAGE + PAYLOAD_COVERAGE + ("XDG_CACHE_HOME", "OCEANOPS_CACHE_DIR"),
+    )
+    home = tmp_path / "home"
+    home.mkdir()
     process = subprocess.run(
         [sys.executable, "-m", "tests.demo"],
         cwd=REPO,
-        env=dict(env, ANSIBLE_COLLECTIONS_PATH=str(REPO / ".collections")),
+        env=dict(env, HOME=str(home), ANSIBLE_COLLECTIONS_PATH=str(REPO / ".collections")),
         capture_output=True,
         text=True,
         timeout=120,
@@ -141,3 +146,4 @@ def test_make_demo_finishes_within_a_minute_and_leaves_nothing_running():
     (api_url,) = re.findall(r"The API is at (\S+);", process.stdout)
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(api_url.replace("/v2", "/_sim/state"), timeout=2)
+    assert not (home / ".cache").exists(), sorted(p.name for p in (home / ".cache").iterdir())
