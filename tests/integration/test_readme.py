@@ -2,9 +2,11 @@
 
 Every line of a ``sh`` block is a command; every ``yaml`` block that starts with ``# file: NAME``
 is a file the commands use. They run in order, like a user following the page, in a directory
-that holds those files and the collection's playbooks, with the simulator as the API. Two changes
-keep them fast: ansible-playbook polls every 0.1 s and forces a hanging shutdown after 1 s, as
-Actions are 100 times faster than real ones. ``make demo`` is run as what it runs.
+that holds those files, with the simulator as the API: once with the checkout as the collection,
+once with the collection built by ``ansible-galaxy collection build`` and installed from that
+tarball into an empty path (and no ansible.cfg of the checkout). Two changes keep them fast:
+ansible-playbook polls every 0.1 s and forces a hanging shutdown after 1 s, as Actions are 100
+times faster than real ones. ``make demo`` is run as what it runs.
 """
 
 from __future__ import annotations
@@ -77,17 +79,54 @@ def test_the_page_has_examples():
     commands = example_commands(text)
     assert "make demo" in commands
     assert sum(command.startswith("ansible-playbook") for command in commands) >= 6
+    # Every playbook is shown as users of the installed collection run it, never by a path.
+    assert not [command for command in commands if "playbooks/" in command]
+    shown = {
+        re.search(r"oceanops\.digitalocean\.(\w+)", c)[1] for c in commands if "oceanops." in c
+    }
+    assert shown >= {
+        p.stem for p in (REPO / "playbooks").glob("*.yml") if p.stem != "check_targets"
+    }
+
+
+def installed_collection(tmp_path: Path) -> Path:
+    """The collection as users get it: built into a tarball, installed into an empty path."""
+    dist, path = tmp_path / "dist", tmp_path / "installed"
+    galaxy = str(BIN / "ansible-galaxy")
+    build = [galaxy, "collection", "build", "--output-path", str(dist), str(REPO)]
+    subprocess.run(build, check=True, capture_output=True, timeout=120)
+    (tarball,) = dist.glob("oceanops-digitalocean-*.tar.gz")
+    install = [
+        galaxy,
+        "collection",
+        "install",
+        "--offline",
+        "--force",
+        "-p",
+        str(path),
+        str(tarball),
+    ]
+    subprocess.run(install, check=True, capture_output=True, timeout=120)
+    return path
 
 
 @pytest.mark.slow
-def test_fleet_examples_run_as_written(sim, tmp_path):
+@pytest.mark.parametrize("collection", ["checkout", "installed tarball"])
+def test_fleet_examples_run_as_written(sim, tmp_path, collection):
     sim.reset(droplets=SEED, settings=NO_RATE_LIMIT)
     text = DOC.read_text()
+    work = tmp_path / "work"
+    work.mkdir()
     for name, content in example_files(text).items():
-        (tmp_path / name).write_text(content)
-    (tmp_path / "playbooks").symlink_to(REPO / "playbooks")
+        (work / name).write_text(content)
     # The code paths are measured by the smaller tests; coverage would double the cost here.
     env = playbook_env(sim.url, tmp_path / "results.json", measure="none")
+    if collection == "installed tarball":
+        (tmp_path / "ansible.cfg").write_text("[defaults]\n")
+        env.update(
+            ANSIBLE_COLLECTIONS_PATH=str(installed_collection(tmp_path)),
+            ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"),
+        )
 
     for command in example_commands(text):
         if command == "make demo":
@@ -96,7 +135,7 @@ def test_fleet_examples_run_as_written(sim, tmp_path):
         extra = FAST if argv[0] == "ansible-playbook" else []
         process = subprocess.run(
             [str(BIN / argv[0]), *argv[1:], *extra],
-            cwd=tmp_path,
+            cwd=work,
             env=env,
             capture_output=True,
             text=True,

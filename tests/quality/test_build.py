@@ -32,6 +32,7 @@ JUNK_PARTS = {
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
+    ".simulator",
     "__pycache__",
     "collections",
     "dist",
