@@ -14,14 +14,14 @@ No auth, JSON in and out, never counted in the request log or the rate limits::
 
 A reset empties everything (Droplets, Actions, images, volumes, faults, the request log, the
 rate-limit windows, the id counters and UUID sequence) and restores the settings the server started
-with, before merging the body's. A Droplet seed takes ``name``, ``region``, ``size``, ``image``
-(slug or id), ``status`` (``active``, ``off``, ``archive``, or ``new``, which runs a ``create``
-Action),
-``tags``, ``id``, ``backups``, ``ipv6``, and for the simulation: ``shutdown_fails`` (its shutdowns
-complete but it stays on), ``create_errors`` (with ``new``: its ``create`` ends ``errored``, and it
-stays ``new``, unlocked), ``action_durations`` (its own seconds per action type), ``snapshots``
-(the snapshots it already has: names, or ``{"name": ..., "age": seconds}``) and ``volumes``,
-created in its region and attached to it without an Action::
+with, before merging the body's. A Droplet seed takes ``name``, ``region``, ``size`` (one offered
+in the region), ``disk`` (GB: the size's, unless a CPU/RAM-only resize left it smaller, so at most
+the size's), ``image`` (slug or id), ``status`` (``active``, ``off``, ``archive``, or ``new``,
+which runs a ``create`` Action), ``tags``, ``id``, ``backups``, ``ipv6``, and for the simulation:
+``shutdown_fails`` (its shutdowns complete but it stays on), ``create_errors`` (with ``new``: its
+``create`` ends ``errored``, and it stays ``new``, unlocked), ``action_durations`` (its own seconds
+per action type), ``snapshots`` (the snapshots it already has: names, or ``{"name": ...,
+"age": seconds}``) and ``volumes``, created in its region and attached to it without an Action::
 
     {"name": "db-1", "volumes": [{"name": "data-1", "size_gigabytes": 100,
                                   "snapshots": ["nightly", {"name": "weekly", "age": 86400}]}]}
@@ -55,6 +55,7 @@ _SEED_TYPES: dict[str, type | tuple[type, ...]] = {
     "name": str,
     "region": str,
     "size": str,
+    "disk": int,
     "image": (str, int),
     "status": str,
     "tags": list,
@@ -106,8 +107,16 @@ def seed_droplet(spec: Any, number: int) -> dict[str, Any]:
     seed.setdefault("name", f"droplet-{number:02d}")
     if seed.get("region", catalog.DEFAULT_REGION) not in catalog.REGIONS:
         raise ValueError(f"unknown region {seed['region']!r}; known: {sorted(catalog.REGIONS)}")
-    if seed.get("size", catalog.DEFAULT_SIZE) not in catalog.SIZES:
-        raise ValueError(f"unknown size {seed['size']!r}; known: {sorted(catalog.SIZES)}")
+    size = seed.get("size", catalog.DEFAULT_SIZE)
+    region = seed.get("region", catalog.DEFAULT_REGION)
+    if size not in catalog.SIZES:
+        raise ValueError(f"unknown size {size!r}; known: {sorted(catalog.SIZES)}")
+    if region not in catalog.SIZES[size]["regions"]:
+        raise ValueError(f"size {size!r} is not offered in {region}")
+    if not 1 <= seed.get("disk", 1) <= catalog.SIZES[size]["disk"]:
+        raise ValueError(
+            f"disk must be from 1 to {catalog.SIZES[size]['disk']} GB, the disk of {size}"
+        )
     if seed.get("status", "active") not in ("active", "off", "archive", "new"):
         raise ValueError("status must be active, off, archive or new")
     if "image" in seed:

@@ -1,4 +1,4 @@
-"""The /v2 endpoints: 40 operations of the spec subset, each a small function.
+"""The /v2 endpoints: 41 operations of the spec subset, each a small function.
 
 A handler gets the simulator (called under its lock, with the world settled), the request and the
 path parameters; it validates everything first, then changes the world, then renders the answer.
@@ -138,6 +138,12 @@ def list_regions(sim: Simulator, request: Request) -> Response:
     return _list(request, "regions", regions, dict)
 
 
+@router.route("GET", "/v2/sizes")
+def list_sizes(sim: Simulator, request: Request) -> Response:
+    """The Basic plans by price, then the others, as DigitalOcean lists them."""
+    return _list(request, "sizes", list(catalog.SIZES.values()), dict)
+
+
 @router.route("GET", "/v2/actions")
 def list_actions(sim: Simulator, request: Request) -> Response:
     return _list(request, "actions", sim.world.actions[::-1], render.action)
@@ -189,6 +195,8 @@ def create_droplets(sim: Simulator, request: Request) -> Response:
     size = _optional(body, "size", str)
     if size not in catalog.SIZES:
         raise errors.unprocessable("You specified an invalid size for Droplet creation.")
+    if region not in catalog.SIZES[size]["regions"]:
+        raise errors.unprocessable(errors.SIZE_NOT_IN_REGION)
     image = _creation_image(sim, _optional(body, "image", (str, int)))
     tags = _tags(body)
     backups = _optional(body, "backups", bool, False)
@@ -293,18 +301,33 @@ def get_droplet_action(sim: Simulator, request: Request, droplet_id: int, action
 @router.route("POST", "/v2/droplets/{droplet_id:int}/actions")
 def post_droplet_action(sim: Simulator, request: Request, droplet_id: int) -> Response:
     droplet = sim.world.droplet(droplet_id)
-    kind, params = _droplet_action_request(_object_body(request))
-    sim.world.check_droplet_action(droplet, kind)
+    kind, params = _droplet_action_request(sim, _object_body(request))
+    sim.world.check_droplet_action(droplet, kind, params)
     will_error = sim.faults.take_errored(request.method, request.path, kind, request.bearer_token)
     action = sim.world.start_droplet_action(droplet, kind, params, will_error)
     return ok({"action": render.action(action)}, 201)
 
 
-def _droplet_action_request(body: dict) -> tuple[str, dict]:
+def _droplet_action_request(sim: Simulator, body: dict) -> tuple[str, dict]:
     """The action type and its parameters, checked as the API checks them."""
     kind = _optional(body, "type", str)
     if kind not in DROPLET_ACTION_TYPES:
         raise errors.unprocessable()
+    if kind == "resize":
+        size = _optional(body, "size", str)
+        if not size:
+            raise errors.unprocessable(errors.SIZE_BLANK)
+        if size not in catalog.SIZES:
+            raise errors.unprocessable(errors.INVALID_SIZE)
+        return kind, {"size": size, "disk": _optional(body, "disk", bool, False)}
+    if kind == "rebuild":
+        return kind, {"image": _action_image(sim, _optional(body, "image", (str, int)))}
+    if kind == "restore":
+        key = _optional(body, "image", int)
+        if key is not None and catalog.public_image(key):
+            raise errors.unprocessable(errors.NOT_A_BACKUP)
+        image = _own_image_by_id(sim, key)
+        return kind, {"image": render.image(image), "snapshot_of": image.droplet_id}
     if kind == "snapshot":
         name = _optional(body, "name", str)
         return kind, {"name": name} if name else {}
@@ -322,6 +345,27 @@ def _droplet_action_request(body: dict) -> tuple[str, dict]:
                 raise errors.unprocessable()
         return kind, {"backup_policy": policy}
     return kind, {}
+
+
+def _action_image(sim: Simulator, key: str | int | None) -> dict:
+    """The image a ``rebuild`` names, as the Droplet will show it: a public image by id or slug,
+    or one of the account's own images by id; 422 if there is none, or it is not available yet
+    (a custom image still importing). 422 rather than 404, as for Droplet creation: the image is
+    a parameter of the request, not its resource."""
+    public = catalog.public_image(key) if key not in (None, "") else None
+    if public:
+        return public
+    return render.image(_own_image_by_id(sim, key))
+
+
+def _own_image_by_id(sim: Simulator, key: int | str | None) -> Image:
+    """One of the account's available images by its integer id, else the API's 422."""
+    if key is None or key == "":
+        raise errors.unprocessable(errors.IMAGE_BLANK)
+    own = sim.world.images.get(key) if isinstance(key, int) else None
+    if own is None or own.status != "available":
+        raise errors.unprocessable(errors.INVALID_IMAGE)
+    return own
 
 
 # -- snapshots -------------------------------------------------------------------------------

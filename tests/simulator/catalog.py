@@ -6,40 +6,32 @@ here changes while the simulator runs, so the dictionaries are shared by every r
 
 from __future__ import annotations
 
-_SIZE_SLUGS = [
-    "s-1vcpu-512mb-10gb",
-    "s-1vcpu-1gb",
-    "s-1vcpu-2gb",
-    "s-2vcpu-2gb",
-    "s-2vcpu-4gb",
-    "s-4vcpu-8gb",
-]
+_REGION_NAMES = {
+    "nyc1": "New York 1",
+    "nyc3": "New York 3",
+    "sfo3": "San Francisco 3",
+    "ams3": "Amsterdam 3",
+    "fra1": "Frankfurt 1",
+    "lon1": "London 1",
+    "sgp1": "Singapore 1",
+    "tor1": "Toronto 1",
+    "blr1": "Bangalore 1",
+    "syd1": "Sydney 1",
+}
 _REGION_FEATURES = ["backups", "ipv6", "metadata", "install_agent", "storage", "image_transfer"]
 
-REGIONS: dict[str, dict] = {
-    slug: {
-        "name": name,
-        "slug": slug,
-        "features": _REGION_FEATURES,
-        "available": True,
-        "sizes": _SIZE_SLUGS,
-    }
-    for slug, name in [
-        ("nyc1", "New York 1"),
-        ("nyc3", "New York 3"),
-        ("sfo3", "San Francisco 3"),
-        ("ams3", "Amsterdam 3"),
-        ("fra1", "Frankfurt 1"),
-        ("lon1", "London 1"),
-        ("sgp1", "Singapore 1"),
-        ("tor1", "Toronto 1"),
-        ("blr1", "Bangalore 1"),
-        ("syd1", "Sydney 1"),
-    ]
-}
 
-
-def _size(slug: str, memory: int, vcpus: int, disk: int, transfer: float, monthly: float) -> dict:
+def _size(
+    slug: str,
+    memory: int,
+    vcpus: int,
+    disk: int,
+    transfer: float,
+    monthly: float,
+    *,
+    description: str = "Basic",
+    regions: tuple[str, ...] = tuple(_REGION_NAMES),
+) -> dict:
     return {
         "slug": slug,
         "memory": memory,
@@ -48,13 +40,16 @@ def _size(slug: str, memory: int, vcpus: int, disk: int, transfer: float, monthl
         "transfer": transfer,
         "price_monthly": monthly,
         "price_hourly": round(monthly / 672, 5),
-        "regions": sorted(REGIONS),
+        "regions": sorted(regions),
         "available": True,
-        "description": "Basic",
+        "description": description,
         "disk_info": [{"type": "local", "size": {"amount": disk, "unit": "gib"}}],
     }
 
 
+# As GET /v2/sizes lists them: the Basic plans by price, then a General Purpose one. Most sizes are
+# offered everywhere; the last two only in some regions, as on DigitalOcean, where a region's
+# ``sizes`` and a size's ``regions`` say the same thing from both sides.
 SIZES: dict[str, dict] = {
     size["slug"]: size
     for size in [
@@ -64,7 +59,37 @@ SIZES: dict[str, dict] = {
         _size("s-2vcpu-2gb", 2048, 2, 60, 3.0, 18.0),
         _size("s-2vcpu-4gb", 4096, 2, 80, 4.0, 24.0),
         _size("s-4vcpu-8gb", 8192, 4, 160, 5.0, 48.0),
+        _size(
+            "s-8vcpu-16gb",
+            16384,
+            8,
+            320,
+            6.0,
+            96.0,
+            regions=tuple(slug for slug in _REGION_NAMES if slug != "blr1"),
+        ),
+        _size(
+            "g-2vcpu-8gb",
+            8192,
+            2,
+            25,
+            4.0,
+            63.0,
+            description="General Purpose",
+            regions=("nyc1", "nyc3", "sfo3", "ams3", "fra1", "lon1", "tor1"),
+        ),
     ]
+}
+
+REGIONS: dict[str, dict] = {
+    slug: {
+        "name": name,
+        "slug": slug,
+        "features": _REGION_FEATURES,
+        "available": True,
+        "sizes": [size for size, spec in SIZES.items() if slug in spec["regions"]],
+    }
+    for slug, name in _REGION_NAMES.items()
 }
 
 

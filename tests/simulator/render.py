@@ -36,6 +36,8 @@ def action(a: Action) -> dict:
 
 
 def droplet(d: Droplet) -> dict:
+    """``memory``, ``vcpus`` and the ``size`` object (with its prices) are the size's; ``disk``
+    is the Droplet's own, which a CPU/RAM-only resize leaves behind the size's."""
     size = catalog.SIZES[d.size]
     features = ["monitoring", "droplet_agent", "private_networking"]
     features += ["backups"] * d.backups + ["ipv6"] * d.ipv6
@@ -44,8 +46,8 @@ def droplet(d: Droplet) -> dict:
         "name": d.name,
         "memory": size["memory"],
         "vcpus": size["vcpus"],
-        "disk": size["disk"],
-        "disk_info": size["disk_info"],
+        "disk": d.disk,
+        "disk_info": [{"type": "local", "size": {"amount": d.disk, "unit": "gib"}}],
         "locked": d.pending is not None,
         "status": d.status,
         "kernel": None,

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Seconds each Action takes at time_scale 1, close to what DigitalOcean takes for a small Droplet.
+# A resize moves the Droplet's disk within the datacenter even when the disk keeps its size; with
+# ``"disk": true`` (``resize_disk``) the disk is also grown, which takes longer. DigitalOcean's
+# guidance is about a minute per GB of used disk; a small Droplet uses a few GB. A rebuild or a
+# restore writes a fresh disk from the image and boots it, about as long as a create plus a boot.
 DEFAULT_ACTION_DURATIONS: dict[str, float] = {
     "create": 30,
     "shutdown": 5,
@@ -21,6 +25,10 @@ DEFAULT_ACTION_DURATIONS: dict[str, float] = {
     "reboot": 10,
     "power_cycle": 10,
     "snapshot": 60,
+    "resize": 60,
+    "resize_disk": 180,
+    "rebuild": 60,
+    "restore": 60,
     "rename": 1,
     "enable_backups": 2,
     "disable_backups": 2,

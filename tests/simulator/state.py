@@ -27,6 +27,20 @@ The rules, all checked before anything changes:
 * ``disable_backups`` with backups off gets "Backups have already been disabled on this Droplet."
   (same source); ``enable_backups`` twice simply completes.
 * ``reboot`` and ``power_cycle`` end with the Droplet on, whatever it was before.
+* ``resize`` (``size``, a slug, and ``disk``, default false) needs the Droplet off (else the 422
+  "currently on"), a size offered in its region, another size than its own (422 "The droplet is
+  already set to this size.", unless ``disk`` grows a disk a CPU/RAM-only resize left smaller, as
+  Terraform's acceptance tests do), and a size whose disk is at least the Droplet's: a disk never
+  shrinks (422 "Size can not decrease size of Droplet's disk image"), so after a CPU/RAM-only
+  resize a later downsize must still fit the disk it kept. On completion the Droplet has the new
+  size (memory, vcpus, price); its ``disk`` becomes the size's only with ``disk``. It stays off:
+  DigitalOcean does not power it on (Terraform's provider powers it on itself).
+* ``rebuild`` (``image``: a public image's id or slug, or the id of one of the account's images)
+  and ``restore`` (``image``: the id of a snapshot of this Droplet; the simulator makes no
+  backups) work on a Droplet on or off; the image must exist and be available (422), be in the
+  Droplet's region (422), and fit its disk (``min_disk_size``, 422). DigitalOcean's rule that the
+  image be of the Droplet's OS family is not modelled. On completion the Droplet's ``image`` is
+  that image, size and disk unchanged, and it is on.
 * Snapshots of a running Droplet are allowed (live snapshots), unless ``snapshot_requires_off``
   brings back the classic 422 "Droplet is currently on. ...". A completed snapshot Action creates
   the image: it shows in the Droplet's ``snapshot_ids``, its snapshots, /v2/snapshots and
@@ -127,6 +141,7 @@ class Droplet:
     status: str
     tags: list[str]
     created_at: float
+    disk: int = 0  # GB: the size's disk, unless a CPU/RAM-only resize left it smaller
     backups: bool = False
     ipv6: bool = False
     shutdown_fails: bool = False
@@ -250,6 +265,7 @@ class World:
         name: str,
         region: str = catalog.DEFAULT_REGION,
         size: str = catalog.DEFAULT_SIZE,
+        disk: int | None = None,
         image: dict | None = None,
         status: str = "active",
         tags: Iterable[str] = (),
@@ -260,8 +276,9 @@ class World:
         action_durations: dict[str, float] | None = None,
         create_errors: bool = False,
     ) -> Droplet:
-        """A new Droplet; one with status ``new`` starts its ``create`` Action at once (which ends
-        ``errored`` if ``create_errors``, leaving the Droplet ``new``)."""
+        """A new Droplet, with the size's disk unless ``disk`` says otherwise; one with status
+        ``new`` starts its ``create`` Action at once (which ends ``errored`` if
+        ``create_errors``, leaving the Droplet ``new``)."""
         if droplet_id is None:
             droplet_id = self._next_droplet_id
         if droplet_id in self.droplets:
@@ -277,6 +294,7 @@ class World:
             status=status,
             tags=self._adopt_tags("droplet", droplet_id, tags),
             created_at=now,
+            disk=catalog.SIZES[size]["disk"] if disk is None else disk,
             backups=backups,
             backups_since=now if backups else None,
             ipv6=ipv6,
@@ -300,10 +318,18 @@ class World:
             a for a in self.actions if a.resource_type == "droplet" and a.resource_id == droplet.id
         ]
 
-    def check_droplet_action(self, droplet: Droplet, kind: str) -> None:
-        """Refuse an Action the Droplet cannot take now with the API's 422."""
+    def check_droplet_action(self, droplet: Droplet, kind: str, params: dict | None = None) -> None:
+        """Refuse an Action the Droplet cannot take now with the API's 422. ``params`` are the
+        Action's checked parameters: for ``resize`` the ``size`` slug and ``disk``; for
+        ``rebuild`` and ``restore`` the ``image`` as the API shows it, and for ``restore`` the id
+        of the Droplet it is a snapshot of (``snapshot_of``)."""
+        params = params or {}
         if droplet.pending is not None:
             raise errors.unprocessable(errors.PENDING_EVENT)
+        if kind == "resize":
+            self._check_resize(droplet, params)
+        if kind in ("rebuild", "restore"):
+            self._check_image(droplet, kind, params)
         if kind == "power_on" and droplet.status == "active":
             raise errors.unprocessable(errors.CURRENTLY_ON)
         if kind in ("power_off", "shutdown") and droplet.status == "off":
@@ -312,6 +338,35 @@ class World:
             raise errors.unprocessable(errors.CURRENTLY_ON)
         if kind == "disable_backups" and not droplet.backups:
             raise errors.unprocessable(errors.BACKUPS_ALREADY_DISABLED)
+
+    @staticmethod
+    def _check_resize(droplet: Droplet, params: dict) -> None:
+        size = catalog.SIZES.get(params.get("size"))
+        if size is None:
+            raise errors.unprocessable(
+                errors.INVALID_SIZE if params.get("size") else errors.SIZE_BLANK
+            )
+        if droplet.status != "off":
+            raise errors.unprocessable(errors.CURRENTLY_ON)
+        if droplet.region not in size["regions"]:
+            raise errors.unprocessable(errors.SIZE_NOT_IN_REGION)
+        grows_disk = params.get("disk") is True and droplet.disk < size["disk"]
+        if size["slug"] == droplet.size and not grows_disk:
+            raise errors.unprocessable(errors.SAME_SIZE)
+        if size["disk"] < droplet.disk:
+            raise errors.unprocessable(errors.DISK_CANNOT_SHRINK)
+
+    @staticmethod
+    def _check_image(droplet: Droplet, kind: str, params: dict) -> None:
+        image = params.get("image")
+        if image is None:
+            raise errors.unprocessable(errors.IMAGE_BLANK)
+        if kind == "restore" and params.get("snapshot_of") != droplet.id:
+            raise errors.unprocessable(errors.NOT_A_BACKUP)
+        if droplet.region not in image["regions"]:
+            raise errors.unprocessable(errors.IMAGE_NOT_IN_REGION)
+        if image["min_disk_size"] > droplet.disk:
+            raise errors.unprocessable(errors.image_too_large(image["min_disk_size"], droplet.disk))
 
     def start_droplet_action(
         self,
@@ -322,8 +377,9 @@ class World:
         duration: float | None = None,
     ) -> Action:
         """Start an Action of type ``kind`` (with checked ``params``), or refuse it (422); it
-        takes ``duration`` seconds when given, else as long as its kind does."""
-        self.check_droplet_action(droplet, kind)
+        takes ``duration`` seconds when given, else as long as its kind does (a ``resize`` with
+        ``disk`` as long as ``resize_disk``)."""
+        self.check_droplet_action(droplet, kind, params)
         return self._start(droplet, kind, params, will_error, duration)
 
     def _start(
@@ -337,7 +393,8 @@ class World:
         action = self._new_action(kind, "droplet", droplet.id, droplet.region, will_error, params)
         droplet.pending = action
         if duration is None:
-            duration = self._duration(kind, droplet)
+            timed_as = "resize_disk" if kind == "resize" and params.get("disk") else kind
+            duration = self._duration(timed_as, droplet)
         self._run(action, lambda: self._finish_droplet_action(action, droplet), duration)
         return action
 
@@ -367,10 +424,8 @@ class World:
             distribution=droplet.image["distribution"],
             regions=[droplet.region],
             created_at=created_at,
-            min_disk_size=catalog.SIZES[droplet.size]["disk"],
-            size_gigabytes=round(
-                catalog.SIZES[droplet.size]["disk"] * 0.06 + droplet.id % 97 / 100, 2
-            ),
+            min_disk_size=droplet.disk,
+            size_gigabytes=round(droplet.disk * 0.06 + droplet.id % 97 / 100, 2),
             tags=[],
             droplet_id=droplet.id,
         )
@@ -779,6 +834,19 @@ def _enable_ipv6(world: World, droplet: Droplet, action: Action) -> None:
     droplet.ipv6 = True
 
 
+def _resize(world: World, droplet: Droplet, action: Action) -> None:
+    """The new size; the disk grows with it only with ``disk``. The Droplet stays off."""
+    droplet.size = action.params["size"]
+    if action.params.get("disk"):
+        droplet.disk = catalog.SIZES[droplet.size]["disk"]
+
+
+def _rebuild(world: World, droplet: Droplet, action: Action) -> None:
+    """The disk now holds the image, and the Droplet boots it."""
+    droplet.image = action.params["image"]
+    droplet.status = "active"
+
+
 # What each Droplet Action does when it completes (password_reset only sends an email).
 _DROPLET_EFFECTS: dict[str, Callable[[World, Droplet, Action], None]] = {
     "create": _set_status("active"),
@@ -792,6 +860,9 @@ _DROPLET_EFFECTS: dict[str, Callable[[World, Droplet, Action], None]] = {
     "enable_backups": _backups(True),
     "disable_backups": _backups(False),
     "enable_ipv6": _enable_ipv6,
+    "resize": _resize,
+    "rebuild": _rebuild,
+    "restore": _rebuild,
 }
 DROPLET_ACTION_TYPES = frozenset(_DROPLET_EFFECTS) - {"create"} | {"password_reset"}
 IMAGE_ACTION_TYPES = frozenset({"transfer", "convert"})

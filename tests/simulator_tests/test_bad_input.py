@@ -43,7 +43,9 @@ def test_malformed_json_is_400_and_changes_nothing(sim, droplet_id, data):
         {"type": "explode"},
         {"type": 7},
         {"type": ["power_off"]},
-        {"type": "resize", "size": "s-2vcpu-4gb"},  # a real type the simulator does not model
+        {"type": "change_kernel", "kernel": 991},  # a real type the simulator does not model
+        {"type": "resize", "size": ["s-2vcpu-4gb"]},
+        {"type": "rebuild", "image": 1.5},
         {"type": "snapshot", "name": 123},
         {"type": "rename"},
         {"type": "rename", "name": ["x"]},

@@ -69,7 +69,12 @@ def test_every_response_of_every_operation_validates(sim, spec):
     sim.reset(
         droplets=[
             {"name": "web-1", "tags": ["web"], "snapshots": ["base"], "backups": True},
-            {"name": "web-2", "status": "off", "tags": ["web"]},
+            {
+                "name": "web-2",
+                "status": "off",
+                "tags": ["web"],
+                "action_durations": {"resize": 1, "rebuild": 1},  # waits cost few requests
+            },
         ]
         + [{"name": f"bulk-{n}", "tags": ["bulk"]} for n in range(25)]
     )
@@ -100,6 +105,14 @@ def test_every_response_of_every_operation_validates(sim, spec):
     api.wait(snapshot.json()["action"]["id"])
     api.wait(created.json()["links"]["actions"][0]["id"])
     api.get(f"/droplets/{web2}")  # with IPv6 once that completes
+    resize = api.post(f"/droplets/{web2}/actions", {"type": "resize", "size": "s-2vcpu-4gb"})
+    api.post(f"/droplets/{web1}/actions", {"type": "resize", "size": "s-2vcpu-4gb"})  # 422 on
+    api.wait(resize.json()["action"]["id"])
+    api.get(f"/droplets/{web2}")  # resized, its disk as it was
+    rebuild = api.post(f"/droplets/{web2}/actions", {"type": "rebuild", "image": "debian-12-x64"})
+    api.post(f"/droplets/{web2}/actions", {"type": "rebuild", "image": 1})  # 422
+    api.wait(rebuild.json()["action"]["id"])
+    api.get(f"/droplets/{web2}")  # rebuilt
     api.get(f"/droplets/{web1}/snapshots")
     api.get("/droplets/1/snapshots")  # 404
 
@@ -109,6 +122,9 @@ def test_every_response_of_every_operation_validates(sim, spec):
     api.get("/actions/1")  # 404
     api.get("/account")
     api.get("/regions", params={"per_page": 4})
+    api.get("/sizes")
+    api.get("/sizes", params={"per_page": 3, "page": 2})
+    api.get("/sizes", params={"per_page": 0})  # 400
     api.get("/firewalls", params={"per_page": 1})
 
     # Snapshots and images
@@ -153,6 +169,7 @@ def test_every_response_of_every_operation_validates(sim, spec):
     # Auth, rate limits and injected faults apply to every operation alike
     api.get("/droplets", headers={"Authorization": None})  # 401
     api.get("/firewalls", headers={"Authorization": None})  # 401
+    api.get("/sizes", headers={"Authorization": None})  # 401
     sim.faults({"kind": "status", "status": 500, "count": 1})
     api.get("/actions")  # 500
     sim.settings(rate_limit={"per_minute": 1})
@@ -161,7 +178,7 @@ def test_every_response_of_every_operation_validates(sim, spec):
 
     covered = {operation for operation, _status in api.seen}
     assert covered == set(operations(spec).values()) - UNSERVED
-    assert len(covered) == 40
+    assert len(covered) == 41
     statuses = {status for _operation, status in api.seen}
     assert statuses == {200, 201, 202, 204, 400, 401, 403, 404, 409, 422, 429, 500}
 
