@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, OceanOps Team
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The frame of every module: shared options, the API client, the Droplet target, an action runner
-wired to the result, and one way to fail."""
+wired to the result, the power cycle on the power options, and one way to fail."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ansible.module_utils.basic import (
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
     ActionRunner,
+    ActionType,
     Deadline,
     PollSchedule,
 )
@@ -29,10 +30,18 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
     account_of,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
+    ACTIVE,
+    OFF,
     DropletTarget,
     find_droplet,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.fleet import Fleet
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import (
+    PowerCycle,
+    Ready,
+    always,
+)
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import RESTORE_POWER_TAG
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._validate import string_problem
 
 
@@ -62,6 +71,15 @@ def wait_argument_spec(wait: bool = True, wait_timeout: int = 1800) -> dict:
         "wait": {"type": "bool", "default": wait},
         "wait_timeout": {"type": "int", "default": wait_timeout},
         "poll_interval": {"type": "float"},
+    }
+
+
+def power_argument_spec() -> dict:
+    """The options documented in the ``oceanops.digitalocean.power`` doc fragment."""
+    return {
+        "shutdown_timeout": {"type": "int", "default": 120},
+        "restore_power": {"type": "bool", "default": True},
+        "power_tag": {"type": "bool", "default": True},
     }
 
 
@@ -143,6 +161,53 @@ class DigitalOceanModule:
             return DropletTarget(self.client, droplet["id"]), droplet
         target = DropletTarget(self.client, self.params["droplet_id"])
         return target, runner.look(target, fields)
+
+    def power_cycle(
+        self,
+        runner: ActionRunner,
+        target: DropletTarget,
+        droplet: dict,
+        work: ActionType,
+        power_off: bool = True,
+        needed: Ready = always,
+    ) -> PowerCycle:
+        """The :class:`PowerCycle` around ``work`` on the Droplet, on the power options."""
+        return PowerCycle(
+            runner,
+            target,
+            droplet,
+            work,
+            power_off=power_off,
+            shutdown_timeout=self.params["shutdown_timeout"],
+            restore=self.params["restore_power"],
+            wait=self.params["wait"],
+            tag=RESTORE_POWER_TAG if self.params["power_tag"] else None,
+            together=self.together,
+            needed=needed,
+        )
+
+    def check_shutdown_fits(self, powers_off: bool = True) -> None:
+        """Fail when the task is to power a Droplet off and ``wait_timeout`` leaves no time after
+        the graceful shutdown's ``shutdown_timeout`` (the rest of the task comes after it)."""
+        self.check_not_negative("shutdown_timeout")
+        wait_timeout, shutdown_timeout = (
+            self.params["wait_timeout"],
+            self.params["shutdown_timeout"],
+        )
+        if powers_off and wait_timeout <= shutdown_timeout:
+            self.fail(
+                f"wait_timeout ({wait_timeout} s) must be more than shutdown_timeout "
+                f"({shutdown_timeout} s): the rest of the task comes after the graceful shutdown"
+            )
+
+    def check_power_state(self, droplet: dict) -> None:
+        """Fail unless the Droplet is ``active`` or ``off``: one being created (``new``) or
+        archived takes no power Action."""
+        if droplet.get("status") not in (ACTIVE, OFF):
+            self.fail(
+                f"droplet {droplet.get('id')} is {droplet.get('status')}: only an active or off "
+                "droplet can be powered off or on"
+            )
 
     def set_diff(self, before: dict, after: dict) -> None:
         """Report ``before`` and ``after`` when Ansible runs with ``--diff``."""

@@ -121,8 +121,12 @@ def _status(wanted: str):
     return lambda droplet, params: droplet.get("status") == wanted
 
 
-def _size(droplet: dict, params: dict) -> bool:
-    return (droplet.get("size_slug") or (droplet.get("size") or {}).get("slug")) == params["size"]
+def _resized(droplet: dict, params: dict) -> bool:
+    """The Droplet has the size, and with ``disk``, the size's disk too."""
+    size = droplet.get("size") or {}
+    if (droplet.get("size_slug") or size.get("slug")) != params["size"]:
+        return False
+    return not params.get("disk") or droplet.get("disk") == size.get("disk")
 
 
 def _image(droplet: dict, params: dict) -> bool:
@@ -139,7 +143,11 @@ REBOOT = ActionType("reboot")
 POWER_CYCLE = ActionType("power_cycle")
 SNAPSHOT = ActionType("snapshot", params=("name",))
 RESIZE = ActionType(
-    "resize", params=("size", "disk"), needs_off=True, done=_size, fields=("size_slug", "size")
+    "resize",
+    params=("size", "disk"),
+    needs_off=True,
+    done=_resized,
+    fields=("size_slug", "size", "disk"),
 )
 REBUILD = ActionType("rebuild", params=("image",), done=_image, fields=("image",))
 RESTORE = ActionType("restore", params=("image",), done=_image, fields=("image",))

@@ -128,6 +128,11 @@ class PowerSwitch:
         """Power the Droplet on unless it is already ``active``; return it."""
         return self._switch(droplet, POWER_ON, ACTIVE)
 
+    def restart(self, droplet: DropletTarget, kind: ActionType) -> dict:
+        """Reboot or power-cycle the Droplet (``kind``: it always acts), and wait until it is
+        ``active`` again; return it."""
+        return self._switch(droplet, kind, ACTIVE)
+
     def _switch(
         self,
         droplet: DropletTarget,

@@ -447,7 +447,6 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._snapshots i
     powered_on_before,
     snapshot_result,
 )
-from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import RESTORE_POWER_TAG
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._volumes import (
     DropletVolumes,
     volume_snapshot_result,
@@ -616,17 +615,12 @@ class DropletSnapshot(DigitalOceanModule):
         return not isinstance(ids, list) or set(ids) <= self.looked_for
 
     def _power_cycle(self) -> PowerCycle:
-        self.cycle = PowerCycle(
+        self.cycle = self.power_cycle(
             self.runner,
             self.target,
             self.droplet,
             SNAPSHOT,
             power_off=self.params["power_off"],
-            shutdown_timeout=self.params["shutdown_timeout"],
-            restore=self.params["restore_power"],
-            wait=self.params["wait"],
-            tag=RESTORE_POWER_TAG if self.params["power_tag"] else None,
-            together=self.together,
             needed=self._nothing_new,
         )
         return self.cycle
@@ -741,14 +735,7 @@ class DropletSnapshot(DigitalOceanModule):
         for region in self.params["copy_to_regions"] or []:
             if not region.strip():
                 self.fail("copy_to_regions must not hold an empty region")
-        self.check_not_negative("shutdown_timeout")
-        powers_off = self.params["state"] == "present" and self.params["power_off"]
-        if powers_off and self.params["wait_timeout"] <= self.params["shutdown_timeout"]:
-            self.fail(
-                f"wait_timeout ({self.params['wait_timeout']} s) must be more than "
-                f"shutdown_timeout ({self.params['shutdown_timeout']} s): the power-off, the "
-                "snapshot and the power-on come after the graceful shutdown"
-            )
+        self.check_shutdown_fits(self.params["state"] == "present" and self.params["power_off"])
 
     def _named(self, snapshots: list) -> dict | None:
         """The newest snapshot with ``name``; warns when there are several."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+import yaml
 
-from tests.support.playbook import PlaybookRun, run_playbook
+from tests.support.playbook import TOKEN, PlaybookRun, run_playbook
 
 
 @pytest.fixture
@@ -30,5 +31,35 @@ def ansible_playbook(sim, tmp_path, request):
         return run_playbook(
             sim.url, playbook, results, *args, env=env, timeout=timeout, measured=measured
         )
+
+    return run
+
+
+@pytest.fixture
+def run_tasks(ansible_playbook):
+    """``run_tasks(module, *arguments, check=False)``: one task of ``module`` (a short name of
+    this collection) per ``arguments``, on localhost, with ``--diff``; returns their results in
+    order, each with ``failed`` as the task ended. The token shows up nowhere."""
+
+    def run(module: str, *arguments: dict, check: bool = False) -> list:
+        tasks = [
+            {
+                "name": f"Task {number}",
+                f"oceanops.digitalocean.{module}": {"poll_interval": 0.05, **args},
+                "check_mode": check,
+                "diff": True,
+                "ignore_errors": True,
+            }
+            for number, args in enumerate(arguments, 1)
+        ]
+        play = [{"name": module, "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+        result = ansible_playbook(yaml.safe_dump(play))
+        assert TOKEN not in result.output
+        return [
+            dict(record["result"], failed=record["status"] == "failed")
+            for number in range(1, len(arguments) + 1)
+            for record in result.records
+            if record["task"] == f"Task {number}"
+        ]
 
     return run

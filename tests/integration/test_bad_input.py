@@ -42,6 +42,9 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils import _api
 from ansible_collections.oceanops.digitalocean.plugins.modules import (
     action_info,
     droplet_info,
+    droplet_power,
+    droplet_rebuild,
+    droplet_resize,
     droplet_snapshot,
     snapshot_info,
 )
@@ -156,8 +159,8 @@ DROPLET_SNAPSHOT = {
     # a wait too short for the plan: it would force the Droplet off and leave it so
     "wait_timeout 0": Bad(
         {"wait_timeout": 0},
-        "wait_timeout (0 s) must be more than shutdown_timeout (120 s): the power-off, the "
-        "snapshot and the power-on come after the graceful shutdown",
+        "wait_timeout (0 s) must be more than shutdown_timeout (120 s): the rest of the task "
+        "comes after the graceful shutdown",
     ),
     "wait_timeout 0 without a graceful shutdown": Bad(
         {"wait_timeout": 0, "shutdown_timeout": 0},
@@ -231,6 +234,90 @@ DROPLET_SNAPSHOT = {
         "/snapshots?per_page=200 failed: ReadTimeout",
         Fault(hang=True, midway="/snapshots"),
     ),
+}
+
+
+def droplet_rows() -> dict:
+    """The rows of every module that acts on one Droplet: which Droplet, and the wait options."""
+    return {
+        "droplet_id a string": Bad({"droplet_id": "web-1"}, "argument 'droplet_id' is of type str"),
+        "droplet_id 0": Bad({"droplet_id": 0}, "droplet_id must be a positive integer, got 0"),
+        "droplet_id and droplet_name": Bad(
+            {"droplet_name": "web-1"}, "parameters are mutually exclusive: droplet_id|droplet_name"
+        ),
+        "neither droplet_id nor droplet_name": Bad(
+            {"droplet_id": UNSET}, "one of the following is required: droplet_id, droplet_name"
+        ),
+        "blank droplet_name": Bad(
+            {"droplet_id": UNSET, "droplet_name": "  "}, "droplet_name must not be empty"
+        ),
+        "droplet_name with a newline": Bad(
+            {"droplet_id": UNSET, "droplet_name": "web-1\n"}, "droplet_name must be one line"
+        ),
+        "300-character droplet_name": Bad(
+            {"droplet_id": UNSET, "droplet_name": LONG_NAME},
+            "droplet_name is 300 characters long; DigitalOcean allows at most 255",
+        ),
+        "negative wait_timeout": Bad(
+            {"wait_timeout": -5}, "wait_timeout must be 0 or more, got -5"
+        ),
+        "poll_interval 0": Bad({"poll_interval": 0}, "poll_interval must be more than 0, got 0.0"),
+        "wait not a boolean": Bad({"wait": "later"}, "argument 'wait' is of type str"),
+        "unknown option": Bad({"name": "x"}, "Unsupported parameters"),
+        **connection_rows(),
+    }
+
+
+def power_cycle_rows() -> dict:
+    """The rows of every module that powers the Droplet off for its work."""
+    return {
+        "negative shutdown_timeout": Bad(
+            {"shutdown_timeout": -1}, "shutdown_timeout must be 0 or more, got -1"
+        ),
+        "wait_timeout 0": Bad(
+            {"wait_timeout": 0}, "wait_timeout (0 s) must be more than shutdown_timeout (120 s)"
+        ),
+        "wait_timeout equal to shutdown_timeout": Bad(
+            {"wait_timeout": 30, "shutdown_timeout": 30},
+            "wait_timeout (30 s) must be more than shutdown_timeout (30 s)",
+        ),
+        "restore_power not a boolean": Bad(
+            {"restore_power": "perhaps"}, "argument 'restore_power' is of type str"
+        ),
+        "power_tag not a boolean": Bad({"power_tag": "x"}, "argument 'power_tag' is of type str"),
+    }
+
+
+DROPLET_POWER = {
+    **droplet_rows(),
+    "no state": Bad({"state": UNSET}, "missing required arguments: state"),
+    "unknown state": Bad({"state": "sleeping"}, "value of state must be one of: active, off,"),
+    "state a list": Bad({"state": ["off"]}, "value of state must be one of"),
+    "negative shutdown_timeout": Bad(
+        {"shutdown_timeout": -1}, "shutdown_timeout must be 0 or more, got -1"
+    ),
+    "off with wait_timeout 0": Bad(
+        {"wait_timeout": 0}, "wait_timeout (0 s) must be more than shutdown_timeout (120 s)"
+    ),
+}
+
+DROPLET_RESIZE = {
+    **droplet_rows(),
+    **power_cycle_rows(),
+    "no size": Bad({"size": UNSET}, "missing required arguments: size"),
+    "blank size": Bad({"size": "  "}, "size must not be empty"),
+    "size a list": Bad({"size": ["s-2vcpu-4gb"]}, "size must be a string, got a list"),
+    "size with a newline": Bad({"size": "s-2vcpu-4gb\n"}, "size must be one line"),
+    "disk not a boolean": Bad({"disk": "bigger"}, "argument 'disk' is of type str"),
+}
+
+DROPLET_REBUILD = {
+    **droplet_rows(),
+    "no image": Bad({"image": UNSET}, "missing required arguments: image"),
+    "empty image": Bad({"image": ""}, "image must not be empty"),
+    "image a dict": Bad({"image": {"id": 1}}, "image must be a string, got a dict"),
+    "image with a newline": Bad({"image": "base\nother"}, "image must be one line"),
+    "force not a boolean": Bad({"force": "yes please"}, "argument 'force' is of type str"),
 }
 
 DROPLET_INFO = {
@@ -492,6 +579,29 @@ def test_droplet_snapshot(row, sim, api_url, bad_api):
     check_module(droplet_snapshot, base, row, api_url(row), sim, bad_api)
     assert droplet(sim, droplet_id)["status"] == "active"
     assert [s["name"] for s in snapshots(sim, droplet_id)] == ["weekly"]
+
+
+@pytest.mark.parametrize(
+    ("module", "base", "row"),
+    [
+        *((droplet_power, {"state": "off"}, row) for row in DROPLET_POWER.values()),
+        *((droplet_resize, {"size": "s-2vcpu-4gb"}, row) for row in DROPLET_RESIZE.values()),
+        *(
+            (droplet_rebuild, {"image": "ubuntu-24-04-x64"}, row)
+            for row in DROPLET_REBUILD.values()
+        ),
+    ],
+    ids=[
+        *(f"droplet_power-{name}" for name in DROPLET_POWER),
+        *(f"droplet_resize-{name}" for name in DROPLET_RESIZE),
+        *(f"droplet_rebuild-{name}" for name in DROPLET_REBUILD),
+    ],
+)
+def test_droplet_maintenance_modules(module, base, row, sim, api_url, bad_api):
+    """Against an active Droplet: had a row got through, the simulator would show its Action."""
+    (droplet_id,) = seed(sim, {"name": "web-1", "status": "active"})
+    check_module(module, {"droplet_id": droplet_id, **base}, row, api_url(row), sim, bad_api)
+    assert droplet(sim, droplet_id)["status"] == "active"
 
 
 @pytest.mark.parametrize("row", DROPLET_INFO.values(), ids=DROPLET_INFO.keys())
