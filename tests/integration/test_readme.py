@@ -75,6 +75,8 @@ def test_the_page_has_examples():
         "running.yml",
         "fleet.droplets.yml",
         "web.droplets.yml",
+        "resize.yml",
+        "check.yml",
     }
     commands = example_commands(text)
     assert "make demo" in commands
@@ -136,7 +138,7 @@ def test_fleet_examples_run_as_written(sim, tmp_path, collection):
         process = subprocess.run(
             [str(BIN / argv[0]), *argv[1:], *extra],
             cwd=work,
-            env=env,
+            env=dict(env, PWD=str(work)),  # as a shell in that directory sets it
             capture_output=True,
             text=True,
             timeout=300,
@@ -149,9 +151,13 @@ def test_fleet_examples_run_as_written(sim, tmp_path, collection):
     for snapshot in sim.state()["snapshots"]:
         names.setdefault(int(snapshot["resource_id"]), set()).add(snapshot["name"])
     ids = {d["name"]: d["id"] for d in sim.state()["droplets"]}
-    assert names[ids["web-01"]] == {"My Snapshot", f"web-01-{today}"}
-    assert names[ids["web-02"]] == {f"web-02-{today}"}
-    assert names[ids["db-01"]] == {f"db-01-{today}"}
+    maintained = f"pre-maintenance-{today}"
+    assert names[ids["web-01"]] == {"My Snapshot", f"web-01-{today}", maintained}
+    assert names[ids["web-02"]] == {f"web-02-{today}", maintained}
+    assert names[ids["db-01"]] == {f"db-01-{today}", maintained}
+    assert {d["name"]: d["size_slug"] for d in sim.state()["droplets"]} == dict.fromkeys(
+        ("web-01", "web-02", "db-01"), "s-2vcpu-2gb"
+    )
     assert {d["name"]: d["status"] for d in sim.state()["droplets"]} == {
         "web-01": "active",
         "web-02": "active",
