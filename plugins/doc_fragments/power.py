@@ -39,8 +39,12 @@ options:
         after its own work. So a run that was killed, timed out or did not wait (O(wait=false))
         never leaves a Droplet off that was found on. A tag found on a Droplet that is on and idle
         is removed.
-      - The tag is created in the account when missing, and needs the token's C(tag:create),
-        C(tag:delete) and C(droplet:update) scopes.
+      - The tag is created in the account when missing. It costs two requests per run, or a share
+        of one in fleet runs (with O(shared_cache), forks that tag at the same moment share one
+        request). It needs the token's C(tag:create), C(tag:delete) and C(droplet:update) scopes.
+      - While it is on, the Droplet is also in what selects Droplets by tag (a group
+        C(tag_oceanops_restore_power) of the inventory plugin, say); a tool that manages the
+        Droplet's tags itself (Terraform) may remove it.
       - V(false) neither adds the tag nor acts on it.
     type: bool
     default: true

@@ -74,6 +74,19 @@ def wait_argument_spec(wait: bool = True, wait_timeout: int = 1800) -> dict:
     }
 
 
+def droplet_argument_spec() -> dict:
+    """The options documented in the ``oceanops.digitalocean.droplet`` doc fragment; a module
+    takes them with :data:`ONE_DROPLET`."""
+    return {"droplet_id": {"type": "int"}, "droplet_name": {"type": "str"}}
+
+
+# The AnsibleModule arguments of a module that acts on the Droplet of droplet_id or droplet_name.
+ONE_DROPLET = {
+    "mutually_exclusive": [("droplet_id", "droplet_name")],
+    "required_one_of": [("droplet_id", "droplet_name")],
+}
+
+
 def power_argument_spec() -> dict:
     """The options documented in the ``oceanops.digitalocean.power`` doc fragment."""
     return {

@@ -24,6 +24,7 @@ author:
   - OceanOps Team (@oceanops)
 extends_documentation_fragment:
   - oceanops.digitalocean.api
+  - oceanops.digitalocean.droplet
   - oceanops.digitalocean.wait
   - ansible.builtin.action_common_attributes
 attributes:
@@ -38,15 +39,6 @@ attributes:
   platform:
     platforms: all
 options:
-  droplet_id:
-    description:
-      - The id of the Droplet. Exactly one of O(droplet_id) and O(droplet_name) is required.
-    type: int
-  droplet_name:
-    description:
-      - The exact name of the Droplet. When several Droplets have it, the module fails and lists
-        their ids.
-    type: str
   state:
     description:
       - V(active) powers the Droplet on, V(off) shuts it down (see O(shutdown_timeout)).
@@ -115,7 +107,9 @@ failure:
 """
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
+    ONE_DROPLET,
     DigitalOceanModule,
+    droplet_argument_spec,
     wait_argument_spec,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
@@ -134,16 +128,14 @@ RESTARTS = {"rebooted": REBOOT, "power_cycled": POWER_CYCLE}
 
 class DropletPower(DigitalOceanModule):
     argument_spec = {
-        "droplet_id": {"type": "int"},
-        "droplet_name": {"type": "str"},
+        **droplet_argument_spec(),
         "state": {"type": "str", "required": True, "choices": ["active", "off", *RESTARTS]},
         "shutdown_timeout": {"type": "int", "default": 120},
         **wait_argument_spec(wait=True, wait_timeout=1800),
     }
     module_options = {
         "supports_check_mode": True,
-        "mutually_exclusive": [("droplet_id", "droplet_name")],
-        "required_one_of": [("droplet_id", "droplet_name")],
+        **ONE_DROPLET,
     }
 
     def run(self) -> dict:

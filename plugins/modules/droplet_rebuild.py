@@ -25,6 +25,7 @@ author:
   - OceanOps Team (@oceanops)
 extends_documentation_fragment:
   - oceanops.digitalocean.api
+  - oceanops.digitalocean.droplet
   - oceanops.digitalocean.wait
   - ansible.builtin.action_common_attributes
 attributes:
@@ -40,15 +41,6 @@ attributes:
   platform:
     platforms: all
 options:
-  droplet_id:
-    description:
-      - The id of the Droplet. Exactly one of O(droplet_id) and O(droplet_name) is required.
-    type: int
-  droplet_name:
-    description:
-      - The exact name of the Droplet. When several Droplets have it, the module fails and lists
-        their ids.
-    type: str
   image:
     description:
       - The image to rebuild from. All digits is an image id. Otherwise it is the name of a
@@ -130,7 +122,9 @@ failure:
 """
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
+    ONE_DROPLET,
     DigitalOceanModule,
+    droplet_argument_spec,
     wait_argument_spec,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
@@ -146,16 +140,14 @@ def image_result(image: dict | None) -> dict:
 
 class DropletRebuild(DigitalOceanModule):
     argument_spec = {
-        "droplet_id": {"type": "int"},
-        "droplet_name": {"type": "str"},
+        **droplet_argument_spec(),
         "image": {"type": "str", "required": True},
         "force": {"type": "bool", "default": False},
         **wait_argument_spec(wait=True, wait_timeout=1800),
     }
     module_options = {
         "supports_check_mode": True,
-        "mutually_exclusive": [("droplet_id", "droplet_name")],
-        "required_one_of": [("droplet_id", "droplet_name")],
+        **ONE_DROPLET,
     }
 
     def run(self) -> dict:

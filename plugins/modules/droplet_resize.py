@@ -25,6 +25,7 @@ author:
   - OceanOps Team (@oceanops)
 extends_documentation_fragment:
   - oceanops.digitalocean.api
+  - oceanops.digitalocean.droplet
   - oceanops.digitalocean.wait
   - oceanops.digitalocean.power
   - ansible.builtin.action_common_attributes
@@ -40,15 +41,6 @@ attributes:
   platform:
     platforms: all
 options:
-  droplet_id:
-    description:
-      - The id of the Droplet. Exactly one of O(droplet_id) and O(droplet_name) is required.
-    type: int
-  droplet_name:
-    description:
-      - The exact name of the Droplet. When several Droplets have it, the module fails and lists
-        their ids.
-    type: str
   size:
     description:
       - The slug of the size, such as V(s-2vcpu-4gb).
@@ -120,7 +112,9 @@ failure:
 """
 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
+    ONE_DROPLET,
     DigitalOceanModule,
+    droplet_argument_spec,
     power_argument_spec,
     wait_argument_spec,
 )
@@ -132,8 +126,7 @@ FIELDS = ("id", "name", "status", "size_slug", "disk")
 
 class DropletResize(DigitalOceanModule):
     argument_spec = {
-        "droplet_id": {"type": "int"},
-        "droplet_name": {"type": "str"},
+        **droplet_argument_spec(),
         "size": {"type": "str", "required": True},
         "disk": {"type": "bool", "default": False},
         **power_argument_spec(),
@@ -141,8 +134,7 @@ class DropletResize(DigitalOceanModule):
     }
     module_options = {
         "supports_check_mode": True,
-        "mutually_exclusive": [("droplet_id", "droplet_name")],
-        "required_one_of": [("droplet_id", "droplet_name")],
+        **ONE_DROPLET,
     }
 
     def run(self) -> dict:

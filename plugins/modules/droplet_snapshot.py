@@ -31,7 +31,9 @@ author:
   - OceanOps Team (@oceanops)
 extends_documentation_fragment:
   - oceanops.digitalocean.api
+  - oceanops.digitalocean.droplet
   - oceanops.digitalocean.wait
+  - oceanops.digitalocean.power
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
@@ -48,16 +50,6 @@ attributes:
   platform:
     platforms: all
 options:
-  droplet_id:
-    description:
-      - The id of the Droplet.
-      - Exactly one of O(droplet_id) and O(droplet_name) is required.
-    type: int
-  droplet_name:
-    description:
-      - The exact name of the Droplet. When several Droplets have this name, the module fails and
-        lists their ids; use O(droplet_id) then.
-    type: str
   name:
     description:
       - The name of the snapshot.
@@ -80,47 +72,6 @@ options:
       - Power the Droplet off before the snapshot, as DigitalOcean recommends for a consistent
         file system.
       - V(false) takes a live snapshot of a running Droplet.
-    type: bool
-    default: true
-  shutdown_timeout:
-    description:
-      - Seconds to wait for a graceful C(shutdown) to turn the Droplet off before forcing it off
-        with C(power_off), like cutting the power.
-      - A shutdown only asks the guest to stop; its Action can complete while the guest keeps
-        running. The Droplet counts as off once its status is C(off).
-      - The time counts from the C(shutdown) Action, which is always sent first, however long the
-        reads before it took.
-      - V(0) forces the Droplet off at once.
-      - With O(power_off=true), O(wait_timeout) must be more than this; else the module fails
-        before any request.
-    type: int
-    default: 120
-  restore_power:
-    description:
-      - When this run powered the Droplet off, power it back on after the snapshot, also when the
-        snapshot fails.
-      - V(false) leaves the Droplet off. A Droplet that was off when the run began stays off.
-    type: bool
-    default: true
-  power_tag:
-    description:
-      - While this run has the Droplet powered off to power it back on later, the Droplet carries
-        the tag C(oceanops-restore-power). It is added before the Droplet is powered off and
-        removed once the Droplet is on again. The control panel shows it, and so why the Droplet
-        is off. With O(restore_power=false) no tag is added.
-      - Any later run of this module on the Droplet (with O(restore_power=true)) that finds it off
-        and tagged powers it on and removes the tag, whether or not the snapshot exists (after
-        taking it, if it does not), so a run that was killed, timed out or did not wait
-        (O(wait=false)) never leaves a Droplet off that was found on. A tag found on a Droplet
-        that is on and idle is removed.
-      - The tag is created in the account when missing. It costs two requests per snapshot, or
-        a share of one in fleet runs (with O(shared_cache), forks that tag at the same moment
-        share one request). It needs the token's C(tag:create), C(tag:delete) and
-        C(droplet:update) scopes.
-      - While it is on, the Droplet is also in what selects Droplets by tag (a group
-        C(tag_oceanops_restore_power) of the inventory plugin, say); a tool that manages the
-        Droplet's tags itself (Terraform) may remove it.
-      - V(false) neither adds the tag nor acts on it.
     type: bool
     default: true
   volumes:
@@ -422,7 +373,10 @@ import time
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import describe
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import APIError
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import (
+    ONE_DROPLET,
     DigitalOceanModule,
+    droplet_argument_spec,
+    power_argument_spec,
     wait_argument_spec,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
@@ -455,14 +409,11 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._volumes imp
 
 class DropletSnapshot(DigitalOceanModule):
     argument_spec = {
-        "droplet_id": {"type": "int"},
-        "droplet_name": {"type": "str"},
+        **droplet_argument_spec(),
+        **power_argument_spec(),
         "name": {"type": "str"},
         "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
         "power_off": {"type": "bool", "default": True},
-        "shutdown_timeout": {"type": "int", "default": 120},
-        "restore_power": {"type": "bool", "default": True},
-        "power_tag": {"type": "bool", "default": True},
         "keep": {"type": "int"},
         "keep_prefix": {"type": "str"},
         "copy_to_regions": {"type": "list", "elements": "str"},
@@ -471,8 +422,7 @@ class DropletSnapshot(DigitalOceanModule):
     }
     module_options = {
         "supports_check_mode": True,
-        "mutually_exclusive": [("droplet_id", "droplet_name")],
-        "required_one_of": [("droplet_id", "droplet_name")],
+        **ONE_DROPLET,
         "required_together": [("keep", "keep_prefix")],
         "required_if": [("state", "present", ("name",))],
     }

@@ -15,6 +15,7 @@ from tests.support.simstate import api_requests, changes, mutating
 SNAPSHOT = REPO / "playbooks" / "snapshot.yml"
 ACTIONS = REPO / "playbooks" / "actions.yml"
 DELETE = REPO / "playbooks" / "delete_snapshot.yml"
+MAINTAIN = REPO / "playbooks" / "maintain.yml"
 SUMMARY = "Summary, one line per Droplet"
 SNAPSHOT_TASK = "Shut down, snapshot and power on again"
 VERDICT = "Fail the Droplets that have no snapshot"
@@ -125,17 +126,17 @@ def test_a_name_with_spaces_that_lost_its_quotes_stops_the_run(sim, ansible_play
 
 PRUNE = REPO / "playbooks" / "prune.yml"
 NO_TARGET = "This run targets no Droplet"
+# The playbooks over the fleet, with the variables each needs.
+FLEET_PLAYBOOKS = [
+    (SNAPSHOT, ()),
+    (PRUNE, ("-e", "keep=7", "-e", "keep_prefix=nightly-")),
+    (DELETE, ("-e", "snapshot_name=old")),
+    (MAINTAIN, ()),
+]
+FLEET_PLAYBOOK_IDS = ["snapshot", "prune", "delete_snapshot", "maintain"]
 
 
-@pytest.mark.parametrize(
-    ("playbook", "args"),
-    [
-        (SNAPSHOT, ()),
-        (PRUNE, ("-e", "keep=7", "-e", "keep_prefix=nightly-")),
-        (DELETE, ("-e", "snapshot_name=old")),
-    ],
-    ids=["snapshot", "prune", "delete_snapshot"],
-)
+@pytest.mark.parametrize(("playbook", "args"), FLEET_PLAYBOOKS, ids=FLEET_PLAYBOOK_IDS)
 def test_a_run_without_inventory_or_droplet_fails_before_any_request(
     sim, ansible_playbook, web1, playbook, args
 ):
@@ -148,15 +149,7 @@ def test_a_run_without_inventory_or_droplet_fails_before_any_request(
 UNREAD = "Refuse a fleet run whose Droplet inventory could not be read"
 
 
-@pytest.mark.parametrize(
-    ("playbook", "args"),
-    [
-        (SNAPSHOT, ()),
-        (PRUNE, ("-e", "keep=7", "-e", "keep_prefix=nightly-")),
-        (DELETE, ("-e", "snapshot_name=old")),
-    ],
-    ids=["snapshot", "prune", "delete_snapshot"],
-)
+@pytest.mark.parametrize(("playbook", "args"), FLEET_PLAYBOOKS, ids=FLEET_PLAYBOOK_IDS)
 def test_a_fleet_run_whose_inventory_reached_no_droplet_fails_naming_why(
     sim, ansible_playbook, tmp_path, playbook, args
 ):
