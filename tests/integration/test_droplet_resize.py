@@ -118,10 +118,10 @@ def test_a_failed_resize_powers_the_droplet_back_on(sim, resize):
     assert TAG not in droplet(sim, droplet_id)["tags"]
 
 
-@pytest.mark.parametrize("moment", ["shutdown", "resize"])
+@pytest.mark.parametrize("moment", ["tagged", "shutdown", "resize", "power_on"])
 def test_a_killed_resize_leaves_the_droplet_on_after_one_rerun(sim, resize, tmp_path, moment):
-    """kill -9 of the whole run while the shutdown or the resize runs: the Droplet is off and
-    tagged; one plain re-run finishes the resize and powers it on."""
+    """kill -9 of the whole run right after it tagged the Droplet, or while the shutdown, the
+    resize or the power_on runs: one plain re-run resizes it (once) and leaves it on, untagged."""
     (droplet_id,) = seed(sim, time_scale=0.05)
     playbook = tmp_path / "resize.yml"
     playbook.write_text(
@@ -132,13 +132,13 @@ def test_a_killed_resize_leaves_the_droplet_on_after_one_rerun(sim, resize, tmp_
         "        poll_interval: 0.05\n"
     )
 
-    def running() -> bool:
-        return any(
-            a["type"] == moment and a["status"] == "in-progress" for a in sim.state()["actions"]
-        )
+    def reached() -> bool:
+        state = sim.state()
+        if moment == "tagged":
+            return TAG in droplet(sim, droplet_id)["tags"]
+        return any(a["type"] == moment and a["status"] == "in-progress" for a in state["actions"])
 
-    interrupt(sim.url, playbook, tmp_path / "killed.json", running)
-    assert droplet(sim, droplet_id)["status"] in ("active", "off")  # mid-shutdown, it is on
+    interrupt(sim.url, playbook, tmp_path / "killed.json", reached)
     assert TAG in droplet(sim, droplet_id)["tags"]
     (rerun,) = resize({"droplet_id": droplet_id, "size": "s-2vcpu-4gb"})
     assert rerun["failed"] is False, rerun
