@@ -204,3 +204,31 @@ def test_bad_variables_fail_before_any_request(sim, ansible_playbook, tmp_path, 
     assert run.rc == 2, run.output
     assert says in run.output
     assert sim.requests() == []
+
+
+def test_a_rollback_says_that_attached_volumes_were_not_rolled_back(
+    sim, ansible_playbook, tmp_path
+):
+    sim.reset(
+        droplets=[{"name": "db-1", "volumes": [{"name": "data-1", "size_gigabytes": 10}]}],
+        settings={"time_scale": 0.01},
+    )
+    (droplet_id,) = [d["id"] for d in sim.state()["droplets"]]
+    failing = write(tmp_path, "check.yml", check_failing_on("localhost"))
+    run = ansible_playbook(
+        MAINTAIN,
+        "-e",
+        f"droplet_id={droplet_id}",
+        "-e",
+        "volumes=true",
+        "-e",
+        f"verify_tasks={failing}",
+        *FAST,
+    )
+    assert run.rc == 2, run.output
+    (line,) = run.result(SUMMARY)["msg"]
+    (volume_snapshot,) = sim.state()["volume_snapshots"]
+    assert line.startswith("localhost: ROLLED BACK to snapshot "), line
+    assert line.endswith(
+        f"; its attached volumes were NOT rolled back (their snapshots: {volume_snapshot['id']})"
+    ), line
