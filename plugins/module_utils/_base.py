@@ -181,16 +181,18 @@ class DigitalOceanModule:
         target: DropletTarget,
         droplet: dict,
         work: ActionType,
-        power_off: bool = True,
+        power_off: bool | None = None,
         needed: Ready = always,
     ) -> PowerCycle:
-        """The :class:`PowerCycle` around ``work`` on the Droplet, on the power options."""
+        """The :class:`PowerCycle` around ``work`` on the Droplet, on the power options; it powers
+        the Droplet off when ``power_off`` says so, by default when DigitalOcean needs it off for
+        ``work``."""
         return PowerCycle(
             runner,
             target,
             droplet,
             work,
-            power_off=power_off,
+            power_off=work.needs_off if power_off is None else power_off,
             shutdown_timeout=self.params["shutdown_timeout"],
             restore=self.params["restore_power"],
             wait=self.params["wait"],
