@@ -61,23 +61,25 @@ def test_a_restart_always_acts_and_ends_active(sim, power, state, kind, status):
     assert droplet(sim, droplet_id)["status"] == "active"
 
 
-@pytest.mark.parametrize(
-    ("status", "state", "changed"),
-    [
-        ("active", "off", True),
-        ("off", "off", False),
-        ("off", "active", True),
-        ("active", "active", False),
-        ("active", "rebooted", True),
-    ],
-)
-def test_check_mode_predicts_and_changes_nothing(sim, power, status, state, changed):
-    (droplet_id,) = seed(sim, {"name": "web-1", "status": status})
-    (result,) = power({"droplet_id": droplet_id, "state": state}, check=True)
-    assert result["changed"] is changed
-    wanted = "off" if state == "off" else "active"
-    assert result["droplet"]["status"] == wanted
-    assert result["diff"]["after"] == {"status": wanted}
+CHECK_CASES = [  # (status found, state asked, changed)
+    ("active", "off", True),
+    ("off", "off", False),
+    ("off", "active", True),
+    ("active", "active", False),
+    ("active", "rebooted", True),
+]
+
+
+def test_check_mode_predicts_and_changes_nothing(sim, power):
+    ids = seed(sim, *({"name": f"web-{n}", "status": c[0]} for n, c in enumerate(CHECK_CASES)))
+    results = power(
+        *({"droplet_id": i, "state": c[1]} for i, c in zip(ids, CHECK_CASES)), check=True
+    )
+    for (_status, state, changed), result in zip(CHECK_CASES, results):
+        wanted = "off" if state == "off" else "active"
+        assert result["changed"] is changed, (state, result)
+        assert result["droplet"]["status"] == wanted
+        assert result["diff"]["after"] == {"status": wanted}
     assert mutating(sim) == []
 
 
@@ -89,32 +91,33 @@ def test_wait_false_only_starts_the_graceful_shutdown(sim, power):
     assert action_posts(sim) == [("shutdown", 201)]
 
 
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        (
-            {"state": "off", "wait_timeout": 60, "shutdown_timeout": 60},
-            "wait_timeout (60 s) must be more than shutdown_timeout (60 s)",
-        ),
-        ({"state": "off", "shutdown_timeout": -1}, "shutdown_timeout must be 0 or more, got -1"),
-        ({"state": "sleeping"}, "value of state must be one of: active, off, rebooted,"),
-        ({}, "missing required arguments: state"),
-    ],
-)
-def test_bad_options_fail_in_one_line_before_any_request(sim, power, arguments, message):
+BAD_OPTIONS = [
+    (
+        {"state": "off", "wait_timeout": 60, "shutdown_timeout": 60},
+        "wait_timeout (60 s) must be more than shutdown_timeout (60 s)",
+    ),
+    ({"state": "off", "shutdown_timeout": -1}, "shutdown_timeout must be 0 or more, got -1"),
+    ({"state": "sleeping"}, "value of state must be one of: active, off, rebooted,"),
+    ({}, "missing required arguments: state"),
+]
+
+
+def test_bad_options_fail_in_one_line_before_any_request(sim, power):
     (droplet_id,) = seed(sim)
-    (result,) = power({"droplet_id": droplet_id, **arguments})
-    assert result["failed"] is True
-    assert message in result["msg"] and "\n" not in result["msg"], result["msg"]
+    results = power(*({"droplet_id": droplet_id, **arguments} for arguments, _ in BAD_OPTIONS))
+    for (_arguments, message), result in zip(BAD_OPTIONS, results):
+        assert result["failed"] is True
+        assert message in result["msg"] and "\n" not in result["msg"], result["msg"]
     assert sim.requests() == []
 
 
-@pytest.mark.parametrize("status", ["archive", "new"])
-def test_a_droplet_neither_active_nor_off_is_refused_before_any_change(sim, power, status):
-    (droplet_id,) = seed(sim, {"name": "odd", "status": status, "create_errors": True})
-    (result,) = power({"droplet_id": droplet_id, "state": "off", "wait_timeout": 200})
-    assert result["failed"] is True
-    assert result["msg"] == (
-        f"droplet {droplet_id} is {status}: only an active or off droplet can be powered off or on"
-    )
+def test_a_droplet_neither_active_nor_off_is_refused_before_any_change(sim, power):
+    ids = seed(sim, *({"name": s, "status": s, "create_errors": True} for s in ("archive", "new")))
+    results = power(*({"droplet_id": i, "state": "off", "wait_timeout": 200} for i in ids))
+    for droplet_id, status, result in zip(ids, ("archive", "new"), results):
+        assert result["failed"] is True
+        assert result["msg"] == (
+            f"droplet {droplet_id} is {status}: only an active or off droplet can be powered off "
+            "or on"
+        )
     assert mutating(sim) == []

@@ -58,17 +58,8 @@ def test_force_rebuilds_again_from_the_same_image(sim, rebuild):
     assert action_posts(sim) == [("rebuild", 201), ("rebuild", 201)]
 
 
-@pytest.mark.parametrize(
-    ("image", "says"),
-    [
-        ("no-such-thing", "has no snapshot named 'no-such-thing', and no public image has that"),
-        ("999999999", "there is no image with id 999999999"),
-        ("elsewhere", "is not in region 'nyc3' of the droplet (it is in ams3); copy it there"),
-        ("big", "needs a 80 GB disk; the droplet has 25 GB"),
-    ],
-)
 def test_a_rebuild_digitalocean_would_refuse_fails_in_one_line_before_anything_changes(
-    sim, rebuild, image, says
+    sim, rebuild
 ):
     ids = seed(
         sim,
@@ -76,13 +67,18 @@ def test_a_rebuild_digitalocean_would_refuse_fails_in_one_line_before_anything_c
         {"name": "other", "region": "ams3", "snapshots": ["elsewhere"]},
         {"name": "large", "size": "s-2vcpu-4gb", "snapshots": ["big"]},
     )
-    for name, owner in (("elsewhere", ids[1]), ("big", ids[2])):
-        if image == name:
-            image = str(snapshots(sim, owner)[0]["id"])
-    (result,) = rebuild({"droplet_id": ids[0], "image": image})
-    assert result["failed"] is True
-    assert says in result["msg"] and "\n" not in result["msg"], result["msg"]
-    assert result["failure"]["type"] == "refused_rebuild"
+    elsewhere, big = (str(snapshots(sim, owner)[0]["id"]) for owner in ids[1:])
+    cases = [
+        ("no-such-thing", "has no snapshot named 'no-such-thing', and no public image has that"),
+        ("999999999", "there is no image with id 999999999"),
+        (elsewhere, "is not in region 'nyc3' of the droplet (it is in ams3); copy it there"),
+        (big, "needs a 80 GB disk; the droplet has 25 GB"),
+    ]
+    results = rebuild(*({"droplet_id": ids[0], "image": image} for image, _ in cases))
+    for (_image, says), result in zip(cases, results):
+        assert result["failed"] is True
+        assert says in result["msg"] and "\n" not in result["msg"], result["msg"]
+        assert result["failure"]["type"] == "refused_rebuild"
     assert mutating(sim) == []
 
 
