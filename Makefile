@@ -33,16 +33,17 @@ PYTHON_2.21 ?= $(shell .ci/find-python.sh 3.12 3.14)
 # they cannot move the ansible-core that the tests pin).
 TOOLS := $(CURDIR)/.venv-tools/bin
 
-.PHONY: help venv test demo simulator sim-cert bench bench-fleet sanity matrix matrix-2.16 \
-	matrix-2.21 lint docs build changelog gate-proof ci tools clean-output
+.PHONY: help venv test demo simulator sim-cert bench bench-fleet bench-maintain sanity matrix \
+	matrix-2.16 matrix-2.21 lint docs build changelog gate-proof ci tools clean-output
 
 help:
 	@echo "make demo        run playbooks/snapshot.yml over a simulated fleet (no DigitalOcean account needed)"
 	@echo "make test        the whole test suite: unit + integration against the simulator, with coverage"
 	@echo "make simulator   the DigitalOcean API simulator in the foreground (SEED=file.json, TLS=1, SIM_PORT)"
 	@echo "make sim-cert    a self-signed certificate for make simulator TLS=1, in .simulator/"
-	@echo "make bench       benchmarks against the simulator (about an hour)"
+	@echo "make bench       benchmarks against the simulator (about an hour and a half)"
 	@echo "make bench-fleet the fleet benchmark: 40 and 200 Droplets at real durations and rate limits"
+	@echo "make bench-maintain  maintain.yml with one rollback: 6 and 40 Droplets, real durations and limits"
 	@echo "make sanity      ansible-test sanity (every test, every target Python found) on .venv's ansible-core"
 	@echo "make matrix      sanity + unit + integration smoke tests on ansible-core 2.16 and 2.21"
 	@echo "make lint        ansible-lint --profile production, ruff check, ruff format --check, shellcheck"
@@ -99,13 +100,18 @@ $(VENV)/.bench-installed: benchmarks/requirements.txt $(VENV)/.installed
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements.txt
 	@touch $@
 
-# Every benchmark (about an hour: the fleet benchmark runs at real Action durations and limits).
+# Every benchmark (about an hour and a half: the fleet and maintenance benchmarks run at real Action
+# durations and rate limits).
 bench: venv $(VENV)/.bench-installed
 	$(BIN)/python -m benchmarks
 
 # The fleet benchmark alone; FLEET_ARGS="--sizes 40 --configs shared" for a part of it.
 bench-fleet: venv $(VENV)/.bench-installed
 	$(BIN)/python -m benchmarks.bench_fleet $(FLEET_ARGS)
+
+# The maintenance benchmark alone (about 20 minutes); MAINTAIN_ARGS="--sizes 6" for a part of it.
+bench-maintain: venv $(VENV)/.bench-installed
+	$(BIN)/python -m benchmarks.bench_maintain $(MAINTAIN_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # Quality gates

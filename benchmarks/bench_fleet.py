@@ -24,22 +24,22 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-import yaml
-
-from benchmarks.bench_snapshot import kind_of
+from benchmarks.fleetrun import (
+    draw,
+    per_droplet,
+    run_playbook,
+    seed_fleet,
+    timeline,
+    write_inventory,
+)
 from tests.simulator.client import SimClient
 from tests.support import REPO
-from tests.support.playbook import ansible_bin, playbook_env
 
 ACTIONS_SECONDS = 5 + 60 + 10
 HOURLY_BUDGET = 5000
@@ -56,55 +56,16 @@ TASK = "Shut down, snapshot and power on again"
 
 def playbook(sim: SimClient, tmp: Path, forks: int, batch: int, extra: tuple, timeout: float):
     """One ``ansible-playbook`` run: wall seconds, exit code (None on timeout), task records."""
-    results = tmp / f"results-{time.monotonic_ns()}.json"
-    env = playbook_env(sim.url, results, measure="none", OCEANOPS_CACHE_DIR=str(tmp / "cache"))
-    command = [
-        ansible_bin("ansible-playbook"),
-        "-i",
-        str(tmp / "fleet.droplets.yml"),
-        str(PLAYBOOK),
-    ]
-    command += ["-f", str(forks), "-e", f"batch={batch}", *extra]
-    began = time.monotonic()
-    process = subprocess.Popen(
-        command,
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        code = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        code = None
-    wall = time.monotonic() - began
-    records = json.loads(results.read_text()) if results.exists() else []
-    return wall, code, records
-
-
-def per_droplet(requests: list, size: int) -> dict:
-    api = [r for r in requests if r["path"].startswith("/v2")]
-    kinds = Counter(kind_of(r) for r in api)
-    return {
-        "requests": len(api),
-        "per_droplet": round(len(api) / size, 2),
-        "by_kind": {kind: round(count / size, 2) for kind, count in sorted(kinds.items())},
-        "throttled": sum(r["status"] == 429 for r in api),
-    }
+    args = ["-f", str(forks), "-e", f"batch={batch}", *extra]
+    return run_playbook(sim, tmp, PLAYBOOK, args, timeout, cwd=REPO)
 
 
 def run_config(sim: SimClient, size: int, name: str, timeout: float) -> dict:
     forks, batch = FLEETS[size]
-    seeds = [{"name": f"node-{n:03d}", "tags": ["fleet"]} for n in range(size)]
-    sim.reset(droplets=seeds, settings={"time_scale": 1.0})
-    sim.clear_requests()
+    seed_fleet(sim, size, {"time_scale": 1.0})
     with tempfile.TemporaryDirectory() as directory:
         tmp = Path(directory)
-        inventory = {"plugin": "oceanops.digitalocean.droplets", "tag_name": "fleet"}
-        (tmp / "fleet.droplets.yml").write_text(yaml.safe_dump(inventory))
+        write_inventory(tmp)
         wall, code, records = playbook(sim, tmp, forks, batch, CONFIGS[name], timeout)
         first = per_droplet(sim.requests(), size)
         state = sim.state()
@@ -137,51 +98,6 @@ def run_config(sim: SimClient, size: int, name: str, timeout: float) -> dict:
         "rerun_throttled": rerun["throttled"],
         "timeline": timeline(state) if name == "shared" else None,
     }
-
-
-def timeline(state: dict) -> dict:
-    """Per Droplet, the (start, end, phase) of its Actions, in seconds from the first."""
-    stamps = [a for a in state["actions"] if a.get("started_at")]
-    if not stamps:
-        return {}
-    origin = min(_seconds(a["started_at"]) for a in stamps)
-    bars: dict = {}
-    for action in stamps:
-        start = _seconds(action["started_at"]) - origin
-        end = _seconds(action["completed_at"]) - origin if action["completed_at"] else start
-        bars.setdefault(action["resource_id"], []).append((start, end, action["type"]))
-    return bars
-
-
-def _seconds(stamp: str) -> float:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
-
-
-def draw(bars: dict, path: Path, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    colours = {"shutdown": "#d62728", "snapshot": "#1f77b4", "power_on": "#2ca02c"}
-    labels = {
-        "shutdown": "shutting down",
-        "snapshot": "off, snapshotting",
-        "power_on": "powering on",
-    }
-    figure, axes = plt.subplots(figsize=(12, max(4, len(bars) * 0.04 + 2)))
-    for row, droplet in enumerate(sorted(bars)):
-        for start, end, kind in bars[droplet]:
-            axes.barh(row, max(end - start, 0.5), left=start, height=0.8, color=colours.get(kind))
-    for kind, colour in colours.items():
-        axes.barh(0, 0, color=colour, label=labels[kind])
-    axes.set_xlabel("seconds since the first Action")
-    axes.set_ylabel("Droplet")
-    axes.set_title(title)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def report(runs: list) -> str:

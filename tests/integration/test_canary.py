@@ -14,7 +14,7 @@ import secrets
 import pytest
 import yaml
 
-from benchmarks.bench_fleet import per_droplet
+from benchmarks.fleetrun import per_droplet
 from tests.support import REPO
 from tests.support.inventory import Inventory
 
