@@ -104,7 +104,9 @@ BAD_OPTIONS = [
 
 def test_bad_options_fail_in_one_line_before_any_request(sim, power):
     (droplet_id,) = seed(sim)
-    results = power(*({"droplet_id": droplet_id, **arguments} for arguments, _ in BAD_OPTIONS))
+    results = power(
+        *({"droplet_id": droplet_id, **arguments} for arguments, _message in BAD_OPTIONS)
+    )
     for (_arguments, message), result in zip(BAD_OPTIONS, results):
         assert result["failed"] is True
         assert message in result["msg"] and "\n" not in result["msg"], result["msg"]

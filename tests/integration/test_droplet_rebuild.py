@@ -74,7 +74,7 @@ def test_a_rebuild_digitalocean_would_refuse_fails_in_one_line_before_anything_c
         (elsewhere, "is not in region 'nyc3' of the droplet (it is in ams3); copy it there"),
         (big, "needs a 80 GB disk; the droplet has 25 GB"),
     ]
-    results = rebuild(*({"droplet_id": ids[0], "image": image} for image, _ in cases))
+    results = rebuild(*({"droplet_id": ids[0], "image": image} for image, _says in cases))
     for (_image, says), result in zip(cases, results):
         assert result["failed"] is True
         assert says in result["msg"] and "\n" not in result["msg"], result["msg"]

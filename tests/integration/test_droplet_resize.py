@@ -81,7 +81,7 @@ def test_a_resize_digitalocean_would_refuse_fails_in_one_line_before_anything_ch
             "size 's-1vcpu-512mb-10gb' has a 10 GB disk, smaller than the droplet's 25 GB",
         ),
     ]
-    results = resize(*({"droplet_id": droplet_id, "size": size} for size, _ in cases))
+    results = resize(*({"droplet_id": droplet_id, "size": size} for size, _says in cases))
     for (_size, says), result in zip(cases, results):
         assert result["failed"] is True
         assert says in result["msg"] and "\n" not in result["msg"], result["msg"]
