@@ -53,18 +53,20 @@ MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class DigitalOceanError(Exception):
-    """Base of every error this collection raises; ``str()`` is the one line shown to users."""
+    """Base of every error this collection raises; ``str()`` is the one line shown to users, and
+    ``failure_type`` the kind of failure the module result's ``failure`` says it is."""
+
+    failure_type = "error"
 
     def failure(self) -> dict:
         """Structured details for the module result's ``failure`` key."""
-        return {"type": "error", "message": str(self)}
+        return {"type": self.failure_type, "message": str(self)}
 
 
 class ConfigurationError(DigitalOceanError):
     """The client cannot be used as configured (no token, unsafe URL); nothing was sent."""
 
-    def failure(self) -> dict:
-        return {"type": "configuration", "message": str(self)}
+    failure_type = "configuration"
 
 
 class APIError(DigitalOceanError):

@@ -319,5 +319,7 @@ class ModuleFailure(DigitalOceanError):
         self.details = details or {}
         super().__init__(message)
 
+    failure_type = "module"
+
     def failure(self) -> dict:
-        return dict(self.details, type="module", message=str(self))
+        return dict(self.details, **super().failure())

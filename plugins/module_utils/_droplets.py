@@ -35,8 +35,7 @@ FACTS = (
 class DropletNotFound(DigitalOceanError):
     """No Droplet has the id or the name asked for."""
 
-    def failure(self) -> dict:
-        return {"type": "not_found", "message": str(self)}
+    failure_type = "not_found"
 
 
 class AmbiguousDropletName(DigitalOceanError):

@@ -41,8 +41,7 @@ class ImageTarget(ActionTarget):
 class RefusedRebuild(DigitalOceanError):
     """A rebuild that DigitalOcean would refuse, found before anything changed."""
 
-    def failure(self) -> dict:
-        return {"type": "refused_rebuild", "message": str(self)}
+    failure_type = "refused_rebuild"
 
 
 def get_image(client: Client, key: int | str) -> dict | None:

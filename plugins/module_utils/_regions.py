@@ -13,8 +13,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
 class UnknownRegion(DigitalOceanError):
     """A region that DigitalOcean does not have, or that does not take new resources now."""
 
-    def failure(self) -> dict:
-        return {"type": "unknown_region", "message": str(self)}
+    failure_type = "unknown_region"
 
 
 def list_regions(client: Client) -> dict:

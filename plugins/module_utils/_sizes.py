@@ -13,8 +13,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
 class RefusedResize(DigitalOceanError):
     """A resize that DigitalOcean would refuse, found before anything changed."""
 
-    def failure(self) -> dict:
-        return {"type": "refused_resize", "message": str(self)}
+    failure_type = "refused_resize"
 
 
 def list_sizes(client: Client) -> dict:
