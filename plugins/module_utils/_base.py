@@ -215,13 +215,13 @@ class DigitalOceanModule:
                 f"({shutdown_timeout} s): the rest of the task comes after the graceful shutdown"
             )
 
-    def check_power_state(self, droplet: dict) -> None:
+    def check_power_state(self, droplet: dict, work: str = "powered off or on") -> None:
         """Fail unless the Droplet is ``active`` or ``off``: one being created (``new``) or
-        archived takes no power Action."""
+        archived takes no power Action, nor ``work`` (what the task would do to it)."""
         if droplet.get("status") not in (ACTIVE, OFF):
             self.fail(
                 f"droplet {droplet.get('id')} is {droplet.get('status')}: only an active or off "
-                "droplet can be powered off or on"
+                f"droplet can be {work}"
             )
 
     def set_diff(self, before: dict, after: dict) -> None:

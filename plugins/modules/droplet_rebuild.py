@@ -158,15 +158,14 @@ class DropletRebuild(DigitalOceanModule):
         image = rebuild_image(self.client, droplet, self.params["image"].strip())
         self.result["image"] = image_result(image)
         built = (droplet.get("image") or {}).get("id") == image.get("id")
+        acts = self.params["force"] or not built
         after = droplet
-        if self.params["force"] or not built:
+        if acts:
             self.check_power_state(droplet)
             after = dict(droplet, image=image, status=ACTIVE)
             if not self.module.check_mode:
                 after = self._rebuild(runner, target, image["id"])
-        self.result["changed"] = bool(runner.started) or (
-            self.module.check_mode and after is not droplet
-        )
+        self.result["changed"] = acts if self.module.check_mode else bool(runner.started)
         self.result["droplet"] = dict(
             {key: after.get(key) for key in ("id", "name", "status")},
             image=image_result(after.get("image")),

@@ -380,8 +380,6 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import
     wait_argument_spec,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
-    ACTIVE,
-    OFF,
     POWER_ON,
     SNAPSHOT,
 )
@@ -467,11 +465,8 @@ class DropletSnapshot(DigitalOceanModule):
                 self.client, self.droplet.get("volume_ids"), self.params["name"]
             )
         existing = self._named(snapshots)
-        if not existing and self.droplet.get("status") not in (ACTIVE, OFF):
-            self.fail(
-                f"droplet {self.droplet['id']} is {self.droplet.get('status')}: only an active or "
-                "off droplet can be snapshotted"
-            )
+        if not existing:
+            self.check_power_state(self.droplet, "snapshotted")
         # Regions to copy to are checked before anything changes (one read, when any is due).
         check_regions(self.client, "copy_to_regions", self._missing_regions(existing))
         if existing:
