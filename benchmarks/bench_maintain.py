@@ -53,11 +53,12 @@ from benchmarks.fleetrun import (
 from tests.simulator.client import SimClient
 from tests.simulator.settings import DEFAULT_ACTION_DURATIONS
 from tests.support import REPO
+from tests.support.maintenance import RESIZED_TO, check_failing_on, resize_tasks
 
 HOURLY_BUDGET = 5000
 FLEETS = {6: (3, 3), 40: (10, 10)}  # size: (forks, batch)
 MAX_FAIL_PERCENT = 50
-SIZE = "s-2vcpu-2gb"
+SIZE = RESIZED_TO
 PLAYBOOK = REPO / "playbooks" / "maintain.yml"
 SUMMARY = "Summary, one line per Droplet"
 # Real durations and DigitalOcean's limits per token, whatever the simulator was started with.
@@ -72,30 +73,7 @@ DURATIONS = DEFAULT_ACTION_DURATIONS
 CRITICAL_PATH = ("shutdown", "snapshot", "power_on", "shutdown", "resize", "power_on")
 PATH_SECONDS = sum(DURATIONS[kind] for kind in CRITICAL_PATH)
 
-RESIZE = f"""
-- name: Give the Droplet more CPU and RAM
-  oceanops.digitalocean.droplet_resize:
-    droplet_id: "{{{{ droplet_id }}}}"
-    size: {SIZE}
-  delegate_to: localhost
-"""
-
-
-def check_failing_on(*names: str) -> str:
-    """A check that fails on these Droplets until they were rolled back (rebuilt)."""
-    return f"""
-- name: Look for a rollback
-  oceanops.digitalocean.action_info:
-    droplet_id: "{{{{ droplet_id }}}}"
-    type: rebuild
-  delegate_to: localhost
-  register: rebuilt
-
-- name: Check the service
-  ansible.builtin.assert:
-    that: inventory_hostname not in {list(names)} or rebuilt.actions | length > 0
-    fail_msg: "{{{{ inventory_hostname }}}}: the service does not answer"
-"""
+RESIZE = resize_tasks()
 
 
 def fleet_of(size: int) -> tuple:

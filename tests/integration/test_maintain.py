@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.support import REPO
+from tests.support.maintenance import check_failing_on, resize_tasks
 from tests.support.simstate import action_posts, mutating, snapshots
 
 MAINTAIN = REPO / "playbooks" / "maintain.yml"
@@ -20,33 +21,7 @@ VERDICT = "Fail the Droplets that did not end maintained"
 FAST = ("-e", "poll_interval=0.1", "-e", "shutdown_timeout=1", "-e", "ansible_connection=local")
 NO_RATE_LIMIT = {"rate_limit": {"per_minute": 100_000, "per_hour": 1_000_000}}
 
-RESIZE = """
-- name: Give the Droplet more CPU and RAM
-  oceanops.digitalocean.droplet_resize:
-    droplet_id: "{{ droplet_id }}"
-    size: s-2vcpu-2gb
-    poll_interval: 0.1
-    shutdown_timeout: 1
-  delegate_to: localhost
-"""
-
-
-def check_failing_on(*names: str) -> str:
-    """A check that fails on these Droplets until they were rolled back (rebuilt), as a service
-    broken by the change would."""
-    return f"""
-- name: Look for a rollback
-  oceanops.digitalocean.action_info:
-    droplet_id: "{{{{ droplet_id }}}}"
-    type: rebuild
-  delegate_to: localhost
-  register: rebuilt
-
-- name: Check the service
-  ansible.builtin.assert:
-    that: inventory_hostname not in {list(names)} or rebuilt.actions | length > 0
-    fail_msg: "{{{{ inventory_hostname }}}}: the service does not answer"
-"""
+RESIZE = resize_tasks(poll_interval=0.1, shutdown_timeout=1)
 
 
 def pre_name() -> str:
