@@ -56,7 +56,7 @@ def run_tasks(ansible_playbook):
         result = ansible_playbook(yaml.safe_dump(play))
         assert TOKEN not in result.output
         return [
-            dict(record["result"], failed=record["status"] == "failed")
+            result.outcome(record)
             for number in range(1, len(arguments) + 1)
             for record in result.records
             if record["task"] == f"Task {number}"

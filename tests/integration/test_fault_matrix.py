@@ -182,7 +182,7 @@ def test_every_step_under_every_fault(sim, ansible_playbook, tmp_path):
     first = ansible_playbook(PLAY, "-i", str(inventory), "--forks", "40", timeout=600)
     assert first.rc == 0, first.output
     results = {
-        record["host"]: dict(record["result"], failed=record["status"] == "failed")
+        record["host"]: first.outcome(record)
         for record in first.records
         if record["status"] != "skipped"
     }

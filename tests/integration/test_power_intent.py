@@ -59,7 +59,7 @@ def run(ansible_playbook, tmp_path, forks: int = 10):
 def result(playbook_run, host: str) -> dict:
     """The host's task result, with ``failed`` as the task ended."""
     (found,) = [r for r in playbook_run.records if r["host"] == host]
-    return dict(found["result"], failed=found["status"] == "failed")
+    return playbook_run.outcome(found)
 
 
 def tagged(sim, droplet_id: int) -> bool:

@@ -24,6 +24,12 @@ class PlaybookRun:
     stderr: str
     records: list = field(default_factory=list)
 
+    @staticmethod
+    def outcome(record: dict) -> dict:
+        """A record's task result, with ``failed`` as the task ended (also under
+        ``ignore_errors``, which leaves it out of the result)."""
+        return dict(record["result"], failed=record["status"] == "failed")
+
     def results(self, task: str) -> list:
         """The results of the task with this name, one per host (in completion order)."""
         found = [record["result"] for record in self.records if record["task"] == task]
