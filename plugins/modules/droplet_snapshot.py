@@ -432,7 +432,7 @@ class DropletSnapshot(DigitalOceanModule):
     snapshot_action: dict | None = None
 
     def run(self) -> dict:
-        began = self.began = time.monotonic()
+        self.began = time.monotonic()
         self._check_input()
         self.runner = self.action_runner()
         self.result.update(snapshot=None)
@@ -446,7 +446,7 @@ class DropletSnapshot(DigitalOceanModule):
         finally:
             if self.cycle is not None:
                 self._update(self.cycle.droplet)
-            self.result["elapsed"] = round(time.monotonic() - began, 1)
+            self.result["elapsed"] = round(time.monotonic() - self.began, 1)
         return self.result
 
     # -- the contract ------------------------------------------------------------------------------
