@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Protocol
 
@@ -171,15 +171,23 @@ class PollSchedule:
 @dataclass(frozen=True)
 class ActionType:
     """One type of Action, as godo names them: the POST's ``type``, the parameters it takes,
-    whether DigitalOcean needs the resource powered off for it, and how the resource shows that
+    whether DigitalOcean needs the resource powered off for it, how the resource shows that
     its goal is reached already: ``done(resource, params)``, reading ``fields`` of the resource
-    (None: an Action that always acts, such as a reboot)."""
+    (None: an Action that always acts, such as a reboot), and what a completed Action of this type
+    leaves for sure: ``leaves``, the fields it sets (None: only a look tells, as after a shutdown,
+    which DigitalOcean completes whether or not the guest stopped)."""
 
     name: str
     params: tuple = ()
     needs_off: bool = False
     done: Callable[[dict, dict], bool] | None = None
     fields: tuple = ()
+    leaves: dict | None = field(default=None, hash=False)
+
+    def after(self, resource: dict) -> dict | None:
+        """The resource once an Action of this type on it completed, from a look taken right
+        before the Action's POST (None when only a new look tells)."""
+        return None if self.leaves is None else {**resource, **self.leaves}
 
     def body(self, params: dict) -> dict:
         """The POST body for these parameters (those that are None left out)."""
@@ -302,6 +310,7 @@ class ActionRunner:
         kind: ActionType,
         reached: Callable[[dict], bool] | None = None,
         ready: Callable[[dict], bool] | None = None,
+        known: dict | None = None,
         **params,
     ) -> Step:
         """Start the ``kind`` Action with ``params`` exactly once, unless its goal is reached.
@@ -315,12 +324,20 @@ class ActionRunner:
         is looked at again once that Action is over; so is it once after any other 422 (another
         run may have reached the goal between the look and the POST), which is raised when the
         goal is still not reached.
+
+        ``known`` is the resource as the caller's own completed Action left it, when no look is
+        needed to act on it: the first POST goes without one, unless ``known`` shows the goal
+        reached (that is only believed from a look). The API refuses an Action whose goal is
+        reached, and after that 422 the target is looked at.
         """
         reached = reached or kind.reached(params)
         body = kind.body(params)
         refused: APIError | None = None
         while True:
-            resource = self.wait_for_idle(target, kind.fields)
+            if known is not None and not reached(known):
+                resource, known = known, None
+            else:
+                resource = self.wait_for_idle(target, kind.fields)
             if reached(resource):
                 return Step(resource)
             if refused is not None:

@@ -134,13 +134,18 @@ def _image(droplet: dict, params: dict) -> bool:
 
 
 # The Droplet Action types (godo's vocabulary): what each takes, whether DigitalOcean needs the
-# Droplet off for it, and how a full Droplet shows that its goal is reached already.
-POWER_ON = ActionType("power_on", done=_status(ACTIVE), fields=("status",))
+# Droplet off for it, how a full Droplet shows that its goal is reached already, and what a
+# completed Action leaves for sure (a shutdown may complete with the guest still running; a
+# snapshot changes no field of the Droplet but its snapshot_ids, which only the list of its
+# snapshots is read for).
+POWER_ON = ActionType(
+    "power_on", done=_status(ACTIVE), fields=("status",), leaves={"status": ACTIVE}
+)
 SHUTDOWN = ActionType("shutdown", done=_status(OFF), fields=("status",))
-POWER_OFF = ActionType("power_off", done=_status(OFF), fields=("status",))
-REBOOT = ActionType("reboot")
-POWER_CYCLE = ActionType("power_cycle")
-SNAPSHOT = ActionType("snapshot", params=("name",))
+POWER_OFF = ActionType("power_off", done=_status(OFF), fields=("status",), leaves={"status": OFF})
+REBOOT = ActionType("reboot", leaves={"status": ACTIVE})
+POWER_CYCLE = ActionType("power_cycle", leaves={"status": ACTIVE})
+SNAPSHOT = ActionType("snapshot", params=("name",), leaves={})
 RESIZE = ActionType(
     "resize",
     params=("size", "disk"),

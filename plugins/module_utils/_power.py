@@ -19,8 +19,6 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions imp
     ActionRunner,
     ActionTimeout,
     ActionType,
-    describe,
-    summarize,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import DigitalOceanError
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
@@ -47,19 +45,6 @@ Interrupted = Callable[[list], bool]
 
 def always(droplet: dict) -> bool:
     return True
-
-
-class PowerStateError(DigitalOceanError):
-    """A power Action completed, but the Droplet did not reach the power state it was for."""
-
-    def __init__(self, action: dict, droplet: dict):
-        self.action = action
-        super().__init__(
-            f"{describe(action)} completed but the droplet is still {droplet.get('status')}"
-        )
-
-    def failure(self) -> dict:
-        return {"type": "power_state", "message": str(self), "action": summarize(self.action)}
 
 
 class RunFailed(DigitalOceanError):
@@ -122,36 +107,36 @@ class PowerSwitch:
                 off = self.runner.wait_until(droplet, lambda d: d.get("status") == OFF, grace)
                 if off.get("status") == OFF:
                     return off
-        return self._switch(droplet, POWER_OFF, OFF, done, ready)
+        return self._switch(droplet, POWER_OFF, done, ready)
 
-    def power_on(self, droplet: DropletTarget) -> dict:
-        """Power the Droplet on unless it is already ``active``; return it."""
-        return self._switch(droplet, POWER_ON, ACTIVE)
+    def power_on(self, droplet: DropletTarget, known: dict | None = None) -> dict:
+        """Power the Droplet on unless it is already ``active``; return it. ``known``: the
+        Droplet as this run's own completed Action left it (see :meth:`ActionRunner.ensure`)."""
+        return self._switch(droplet, POWER_ON, known=known)
 
     def restart(self, droplet: DropletTarget, kind: ActionType) -> dict:
         """Reboot or power-cycle the Droplet (``kind``: it always acts), and wait until it is
         ``active`` again; return it."""
-        return self._switch(droplet, kind, ACTIVE)
+        return self._switch(droplet, kind)
 
     def _switch(
         self,
         droplet: DropletTarget,
         kind: ActionType,
-        wanted: str,
         done: Ready | None = None,
         ready: Ready = always,
+        known: dict | None = None,
     ) -> dict:
-        step = self._step(droplet, kind, done, ready)
+        """Start ``kind`` unless its goal is reached, and wait for it; the Droplet after it is
+        what the look before its POST showed, with what the completed Action leaves."""
+        step = self._step(droplet, kind, done, ready, known)
         if step.action is None:
             return step.resource
-        action = self.runner.wait(step.action)
-        seen = self.runner.look(droplet)
-        if seen.get("status") != wanted:
-            raise PowerStateError(action, seen)
-        return seen
+        self.runner.wait(step.action)
+        return kind.after(step.resource)
 
-    def _step(self, droplet, kind, done, ready):
-        step = self.runner.ensure(droplet, kind, reached=done, ready=ready)
+    def _step(self, droplet, kind, done, ready, known=None):
+        step = self.runner.ensure(droplet, kind, reached=done, ready=ready, known=known)
         if step.action is not None:
             self.started.append(step.action)
         return step
@@ -319,7 +304,8 @@ class PowerCycle:
         tag stays, for the run that powers it on)."""
         if not (self.powered_off and self.restore) or still_working:
             return
-        self.update(self.switch.power_on(self.target))
+        # The work's completed Action held the Droplet since the look before its POST.
+        self.update(self.switch.power_on(self.target, known=self.work.after(self.droplet)))
         self._unmark()
 
     def _carries_tag(self, droplet: dict) -> bool:

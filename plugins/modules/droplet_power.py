@@ -100,8 +100,7 @@ failure:
   description:
     - What went wrong, for programs to read, with the keys of
       RV(oceanops.digitalocean.droplet_snapshot#module:failure). Its C(type) is
-      V(action_errored), V(action_timeout), V(power_state) (a power Action that completed with
-      the Droplet not in its state), V(api), V(not_found), V(ambiguous) or V(module).
+      V(action_errored), V(action_timeout), V(api), V(not_found), V(ambiguous) or V(module).
   returned: failure
   type: dict
 """

@@ -310,18 +310,17 @@ failure:
     - What went wrong, for programs to read; the task's C(msg) says the same for people, and what
       became of the Droplet's power.
     - An Action that ended C(errored) gives V(action_errored), one still in progress at
-      O(wait_timeout) V(action_timeout), both with the Action; a power Action that completed with
-      the Droplet not in its power state V(power_state); an API error V(api) with the request, the
-      HTTP status, and DigitalOcean's error id, message and request id; a volume snapshot that
-      failed its own type, with the volume snapshots taken before it; no such Droplet
-      V(not_found); a name that several Droplets have V(ambiguous), with their ids.
+      O(wait_timeout) V(action_timeout), both with the Action; an API error V(api) with the
+      request, the HTTP status, and DigitalOcean's error id, message and request id; a volume
+      snapshot that failed its own type, with the volume snapshots taken before it; no such
+      Droplet V(not_found); a name that several Droplets have V(ambiguous), with their ids.
   returned: failure
   type: dict
   contains:
     type:
       description: >-
-        V(action_errored), V(action_timeout), V(power_state), V(api), V(not_found),
-        V(ambiguous), V(configuration) or V(module).
+        V(action_errored), V(action_timeout), V(api), V(not_found), V(ambiguous),
+        V(configuration) or V(module).
       type: str
       sample: action_errored
     message:

@@ -43,7 +43,8 @@ GET_ACTION = {"method": "GET", "path": r"^/v2/actions"}
 GET_DROPLET = {"method": "GET", "path": DROPLET}
 GET_SNAPSHOTS = {"method": "GET", "path": r"^/v2/droplets/\d+/snapshots$"}
 TAGGING = {"method": "POST", "path": r"^/v2/tags/[^/]+/resources$", "phase": "after"}
-UNTAGGING = {"method": "DELETE", "path": r"^/v2/tags/[^/]+/resources$", "phase": "after"}
+UNTAGGED = {"method": "DELETE", "path": r"^/v2/tags/[^/]+/resources$"}
+UNTAGGING = {**UNTAGGED, "phase": "after"}
 
 ON = {"name": "web", "snapshots": ["weekly"]}
 OFF = {**ON, "status": "off"}
@@ -64,7 +65,7 @@ MOMENTS = {
     "finding the snapshot it made": (ON, {}, then(GET_SNAPSHOTS, "snapshot")),
     "right after the power_on POST": (ON, {}, after_post("power_on")),
     "while the power_on runs": (ON, {}, then(GET_ACTION, "power_on")),
-    "reading the droplet after the power_on": (ON, {}, then(GET_DROPLET, "power_on")),
+    "untagging after the power_on": (ON, {}, then(UNTAGGED, "power_on")),
     "right after untagging": (ON, {}, UNTAGGING),
     "right after the power_off POST": (ON, {"shutdown_timeout": 0}, after_post("power_off")),
     "while the power_off runs": (ON, {"shutdown_timeout": 0}, then(GET_ACTION, "power_off")),

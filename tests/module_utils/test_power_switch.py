@@ -60,6 +60,57 @@ def test_shutdown_timeout_zero_forces_the_droplet_off_at_once(sim, client, dropl
     assert action_posts(sim) == [("power_off", 201)]
 
 
+def droplet_reads(sim) -> int:
+    return sum(r["method"] == "GET" and "/droplets" in r["path"] for r in sim.requests())
+
+
+def test_a_completed_power_action_is_believed_without_reading_the_droplet_again(
+    sim, client, droplet
+):
+    power = switch(client)
+    power.power_off(droplet, shutdown_timeout=0)
+    sim.clear_requests()
+    assert power.power_on(droplet)["status"] == "active"
+    assert action_posts(sim) == [("power_on", 201)]
+    assert droplet_reads(sim) == 1  # the look before the POST, none after the Action
+    assert sim.state()["droplets"][0]["status"] == "active"
+
+
+def test_a_known_droplet_is_powered_on_without_a_look_first(sim, client, droplet):
+    power = switch(client)
+    off = power.power_off(droplet, shutdown_timeout=0)
+    sim.clear_requests()
+    assert power.power_on(droplet, known=off)["status"] == "active"
+    assert action_posts(sim) == [("power_on", 201)]
+    assert droplet_reads(sim) == 0
+
+
+def test_a_stale_known_droplet_costs_a_refused_post_and_a_look_never_a_second_action(
+    sim, client, droplet_id, droplet
+):
+    power = switch(client)
+    off = power.power_off(droplet, shutdown_timeout=0)
+    switch(client).power_on(droplet)  # another run powers it on meanwhile
+    sim.clear_requests()
+    seen = power.power_on(droplet, known=off)
+    assert seen["status"] == "active"
+    assert action_posts(sim) == [("power_on", 422)]
+    assert power.started[-1]["type"] == "power_off"  # nothing more of its own
+    assert droplet_reads(sim) == 1
+
+
+def test_a_known_droplet_that_shows_the_goal_reached_is_looked_at_before_believing_it(
+    sim, client, droplet
+):
+    power = switch(client)
+    on = sim.state()["droplets"][0]
+    power.power_off(droplet, shutdown_timeout=0)
+    sim.clear_requests()
+    assert power.power_on(droplet, known=on)["status"] == "active"
+    assert action_posts(sim) == [("power_on", 201)]
+    assert sim.state()["droplets"][0]["status"] == "active"
+
+
 def test_a_droplet_already_as_wanted_gets_no_action(sim, client, droplet):
     power = switch(client)
     assert power.power_on(droplet)["status"] == "active"
