@@ -9,8 +9,9 @@ module: droplet_power
 short_description: Power a DigitalOcean Droplet on or off, reboot or power-cycle it, and wait
 version_added: 0.1.0
 description:
-  - Brings a Droplet to a power state and waits until the Droplet really is in it, not only until
-    its Action completed.
+  - Brings a Droplet to a power state and waits until the Droplet really is in it. A completed
+    C(power_on), C(power_off), C(reboot) or C(power_cycle) puts it there; a completed C(shutdown)
+    does not always, so after one the Droplet's status is read until it says C(off).
   - V(active) and V(off) are idempotent. A Droplet already in that state gets no request that
     changes anything. V(rebooted) and V(power_cycled) always act.
   - V(off) is graceful first. It sends C(shutdown), and forces C(power_off) only when the Droplet
