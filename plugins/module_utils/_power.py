@@ -237,24 +237,22 @@ class PowerCycle:
 
     def power_off_now(self) -> None:
         """Power the Droplet off, tagged first (to be restored); also when it was found on again
-        right before the work (another run powered it on meanwhile). Nothing happens when the look
-        right before says the work is not ``needed``. Once it is off, a tag that another run
-        removed meanwhile (it saw the Droplet on) is written again."""
+        right before says the work is not ``needed``."""
         self.update(
             self.switch.power_off(self.target, self.shutdown_timeout, self.needed, self._ready)
         )
-        off = self.droplet.get("status") == OFF
-        if off and self.marked and not self._carries_tag(self.droplet):
-            self._mark()
 
     def ready_for_work(self, droplet: dict) -> bool:
         """Right before the work's POST, with a fresh look at the Droplet: whether it is as the
         work needs it. A Droplet that is to be off but is on again (another run powered it on
-        meanwhile) is powered off again first, and the caller looks again."""
+        meanwhile) is powered off again first, and the caller looks again. A tag that another run
+        removed while this one powered the Droplet off (it saw the Droplet on) is written again."""
         self.update(droplet)
         if self.power_off and droplet.get("status") != OFF:
             self.power_off_now()
             return False
+        if self.marked and not self._carries_tag(droplet):
+            self._mark()
         return True
 
     def _ready(self, droplet: dict) -> bool:

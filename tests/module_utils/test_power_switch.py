@@ -10,6 +10,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions imp
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
     POWER_OFF,
     SNAPSHOT,
+    DropletTarget,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import (
     PowerCycle,
@@ -147,11 +148,13 @@ def cycle(client, droplet, **options) -> PowerCycle:
         droplet,
         droplet.read(),
         SNAPSHOT,
-        power_off=True,
-        shutdown_timeout=5,
-        restore=True,
-        tag=RESTORE_POWER_TAG,
-        **options,
+        **{
+            "power_off": True,
+            "shutdown_timeout": 5,
+            "restore": True,
+            "tag": RESTORE_POWER_TAG,
+            **options,
+        },
     )
 
 
@@ -170,6 +173,8 @@ def test_the_tag_goes_on_right_before_the_power_off_and_again_if_another_run_rem
 
     monkeypatch.setattr(client, "post", post_then_another_run_untags)
     power.power_off_now()
+    monkeypatch.setattr(client, "post", post)
+    assert power.ready_for_work(droplet.read())  # the look right before the work
     assert sim.state()["droplets"][0]["status"] == "off"
     assert RESTORE_POWER_TAG in sim.state()["droplets"][0]["tags"]
     tagging = [r["method"] for r in tag_requests(sim) if r["path"].endswith("/resources")]
@@ -188,3 +193,19 @@ def test_a_power_off_the_work_no_longer_needs_is_neither_tagged_nor_sent(sim, cl
     assert looked_at == ["active"]
     assert power.droplet["status"] == "active" and not power.powered_off
     assert action_posts(sim) == [] and tag_requests(sim) == []
+
+
+def test_a_tag_nobody_removed_is_written_once_whether_shut_down_or_forced_off(sim, client, droplet):
+    for shutdown_timeout in (5, 0):
+        sim.reset(droplets=[{"name": "web-1", "status": "active"}], settings={"time_scale": 0.01})
+        sim.clear_requests()
+        target = DropletTarget(client, sim.state()["droplets"][0]["id"])
+        power = cycle(client, target, shutdown_timeout=shutdown_timeout)
+        power.power_off_now()
+        assert power.ready_for_work(target.read())
+        tagging = [
+            (r["method"], r["status"])
+            for r in tag_requests(sim)
+            if r["path"].endswith("/resources")
+        ]  # a fresh account: the first tagging finds no tag, which is created
+        assert tagging == [("POST", 404), ("POST", 204)], (shutdown_timeout, tagging)
