@@ -285,11 +285,11 @@ copied_to:
 droplet:
   description:
     - The Droplet, as last seen by the module.
-    - Three of the keys of RV(oceanops.digitalocean.droplet_info#module:droplets), C(id),
-      C(name) and C(status).
+    - Four of the keys of RV(oceanops.digitalocean.droplet_info#module:droplets), C(id),
+      C(name), C(status) and C(size) (its size slug).
   returned: when the Droplet was found
   type: dict
-  sample: {"id": 3164444, "name": "web-01", "status": "active"}
+  sample: {"id": 3164444, "name": "web-01", "status": "active", "size": "s-1vcpu-1gb"}
 actions:
   description:
     - Every Action this run started, in order, in its last known state. Empty when nothing was
@@ -381,6 +381,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._base import
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
     POWER_ON,
     SNAPSHOT,
+    droplet_facts,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._images import (
     TRANSFER,
@@ -796,7 +797,8 @@ class DropletSnapshot(DigitalOceanModule):
     def _update(self, droplet: dict) -> None:
         """The Droplet as last seen, and as the result shows it."""
         self.droplet = droplet
-        self.result["droplet"] = {key: droplet.get(key) for key in ("id", "name", "status")}
+        facts = droplet_facts(droplet)
+        self.result["droplet"] = {key: facts[key] for key in ("id", "name", "status", "size")}
 
 
 def main() -> None:

@@ -92,7 +92,12 @@ def test_active_droplet_is_shut_down_snapshotted_once_and_powered_back_on(sim, r
         "min_disk_size",
         "regions",
     }
-    assert snapshot["droplet"] == {"id": droplet_id, "name": "web-1", "status": "active"}
+    assert snapshot["droplet"] == {
+        "id": droplet_id,
+        "name": "web-1",
+        "status": "active",
+        "size": "s-1vcpu-1gb",
+    }
     assert [(a["type"], a["status"]) for a in snapshot["actions"]] == [
         ("shutdown", "completed"),
         ("snapshot", "completed"),

@@ -73,6 +73,7 @@ def test_a_failed_check_rolls_one_droplet_back_and_a_fixed_rerun_maintains_it(
     after = droplets(sim)
     assert after["web-4"]["image"]["id"] == int(pre["id"])  # rebuilt from its snapshot
     assert after["web-4"]["status"] == "active"
+    assert after["web-4"]["size_slug"] == "s-1vcpu-1gb"  # resized back
     assert all(after[f"web-{n}"]["size_slug"] == "s-2vcpu-2gb" for n in (1, 2, 3, 5, 6))
     assert {r["host"]: r["status"] for r in run.records if r["task"] == VERDICT} == {
         **{f"web-{n}": "ok" for n in (1, 2, 3, 5, 6)},
@@ -109,8 +110,9 @@ def test_one_droplet_whose_change_fails_is_rolled_back_to_its_power_state(
     (found,) = sim.state()["droplets"]
     assert found["image"]["id"] == int(pre["id"])
     assert found["status"] == "off"  # as it was found: rebuilt (on), then shut down again
+    assert found["size_slug"] == "s-1vcpu-1gb"  # and resized back, while off
     steps = [kind for kind, _status in action_posts(sim)]
-    assert steps == ["snapshot", "resize", "rebuild", "shutdown"], steps
+    assert steps == ["snapshot", "resize", "rebuild", "shutdown", "resize"], steps
 
 
 def test_check_mode_lists_what_would_happen_and_changes_nothing(sim, ansible_playbook, tmp_path):
@@ -207,3 +209,31 @@ def test_a_rollback_says_that_attached_volumes_were_not_rolled_back(
     assert line.endswith(
         f"; its attached volumes were NOT rolled back (their snapshots: {volume_snapshot['id']})"
     ), line
+
+
+def test_a_disk_the_change_grew_stays_and_the_summary_says_so(sim, ansible_playbook, tmp_path):
+    sim.reset(droplets=[{"name": "web-1"}], settings={"time_scale": 0.01})
+    (droplet_id,) = [d["id"] for d in sim.state()["droplets"]]
+    grown = write(tmp_path, "grow.yml", resize_tasks(poll_interval=0.1, disk="true"))
+    failing = write(tmp_path, "check.yml", check_failing_on("localhost"))
+    run = ansible_playbook(
+        MAINTAIN,
+        "-e",
+        f"droplet_id={droplet_id}",
+        "-e",
+        f"maintenance_tasks={grown}",
+        "-e",
+        f"verify_tasks={failing}",
+        *FAST,
+    )
+    assert run.rc == 2, run.output
+    (line,) = run.result(SUMMARY)["msg"]
+    assert line.startswith("localhost: ROLLED BACK to snapshot "), line
+    assert "; its size was NOT rolled back: " in line and "disk" in line, line
+    assert "\n" not in line
+    (found,) = sim.state()["droplets"]
+    (pre,) = snapshots(sim, droplet_id)
+    assert found["image"]["id"] == int(pre["id"])  # the rest of the rollback stands
+    assert (found["size_slug"], found["status"]) == ("s-2vcpu-2gb", "active")
+    steps = [kind for kind, _status in action_posts(sim)]
+    assert steps[-1] == "rebuild" and steps.count("resize") == 1, steps  # refused, not sent
