@@ -20,9 +20,10 @@ the lower bound; requests per Droplet by kind; responses 429 and the busiest min
 (the limit is 250); the exit code; the outcomes of the summary lines (maintained, rolled back,
 failed, not attempted); the state checks. The lower bound of the first run is the batches (one
 after the other) times the Actions on a Droplet's critical path, 150 s (the snapshot's shutdown 5
-+ snapshot 60 + power_on 10, the resize's shutdown 5 + resize 60 + power_on 10), plus the rebuild
-(60 s) in the rolled-back Droplet's batch (a rebuilt Droplet boots, so restoring its power state
-starts no Action), plus the re-run's wall as the controller's own cost, as in bench_fleet. The
++ snapshot 60 + power_on 10, the resize's shutdown 5 + resize 60 + power_on 10), plus the
+rollback in the rolled-back Droplet's batch, 135 s (rebuild 60, then the resize back: shutdown 5
++ resize 60 + power_on 10; a rebuilt Droplet boots, so restoring its power state starts no
+Action), plus the re-run's wall as the controller's own cost, as in bench_fleet. The
 re-run needs no Action (today's snapshot is there, the size is already s-2vcpu-2gb).
 
 The report goes to DIR/maintain.md (the figures to maintain.json, each run's output to
@@ -50,6 +51,7 @@ from benchmarks.fleetrun import (
     timeline,
     write_inventory,
 )
+from tests.simulator.catalog import DEFAULT_SIZE
 from tests.simulator.client import SimClient
 from tests.simulator.settings import DEFAULT_ACTION_DURATIONS
 from tests.support import REPO
@@ -72,6 +74,8 @@ DURATIONS = DEFAULT_ACTION_DURATIONS
 # The Actions on one Droplet's critical path: the snapshot's power cycle, then the resize's.
 CRITICAL_PATH = ("shutdown", "snapshot", "power_on", "shutdown", "resize", "power_on")
 PATH_SECONDS = sum(DURATIONS[kind] for kind in CRITICAL_PATH)
+ROLLBACK = ("rebuild", "shutdown", "resize", "power_on")  # the rebuild, then the resize back
+ROLLBACK_SECONDS = sum(DURATIONS[kind] for kind in ROLLBACK)
 
 RESIZE = resize_tasks()
 
@@ -135,10 +139,16 @@ def state_checks(state: dict, by_host: dict, chosen: str, rerun: bool) -> dict:
         active = droplet["status"] == "active"
         if droplet["name"] == chosen and not rerun:
             image = (droplet.get("image") or {}).get("id")
-            checks["rolled_back_ok"] = one and active and str(image) == str(pre[0]["id"])
+            checks["rolled_back_ok"] = (
+                one
+                and active
+                and str(image) == str(pre[0]["id"])
+                and droplet["size_slug"] == DEFAULT_SIZE  # resized back
+            )
             checks["rolled_back_detail"] = (
                 f"{droplet['name']}: image {image}, pre-maintenance snapshot "
-                f"{[s['id'] for s in pre]}, {len(own)} snapshot(s), {droplet['status']}"
+                f"{[s['id'] for s in pre]}, {len(own)} snapshot(s), {droplet['status']}, "
+                f"{droplet['size_slug']}"
             )
             continue
         ok = one and active and droplet["size_slug"] == SIZE
@@ -219,7 +229,7 @@ def run_size(sim: SimClient, size: int, timeout: float, out: Path) -> dict:
     hosts = first["hosts"] or rerun["hosts"]
     position = hosts.index(chosen) if chosen in hosts else size // 2
     batches = math.ceil(size / batch)
-    actions_bound = batches * PATH_SECONDS + DURATIONS["rebuild"]
+    actions_bound = batches * PATH_SECONDS + ROLLBACK_SECONDS
     bound = actions_bound + rerun["wall"]
     bars = timeline(first["_state"])
     first_state = state_checks(first.pop("_state"), first.pop("_by_host"), chosen, rerun=False)
@@ -293,7 +303,8 @@ def report(runs: list, tree: str) -> str:
         lines.append(
             f"- {r['size']} Droplets: {r['batches']} batches x {PATH_SECONDS:g} s "
             f"({' + '.join(f'{DURATIONS[k]:g}' for k in CRITICAL_PATH)}: "
-            f"{', '.join(CRITICAL_PATH)}) + {DURATIONS['rebuild']:g} s (rebuild of {r['chosen']}, "
+            f"{', '.join(CRITICAL_PATH)}) + {ROLLBACK_SECONDS:g} s (the rollback of {r['chosen']}: "
+            f"{', '.join(ROLLBACK)}, "
             f"batch {r['chosen_batch']}) = {r['actions_bound']:g} s of Actions, + "
             f"{r['rerun']['wall']} s (the re-run's wall, the controller's own cost) = "
             f"{r['lower_bound']} s; {r['droplets_per_token_hour']} Droplets per token-hour"
