@@ -237,6 +237,7 @@ class PowerCycle:
 
     def power_off_now(self) -> None:
         """Power the Droplet off, tagged first (to be restored); also when it was found on again
+        right before the work (another run powered it on meanwhile). Nothing happens when the look
         right before says the work is not ``needed``."""
         self.update(
             self.switch.power_off(self.target, self.shutdown_timeout, self.needed, self._ready)
