@@ -183,52 +183,37 @@ def test_bad_variables_fail_before_any_request(sim, ansible_playbook, tmp_path, 
     assert sim.requests() == []
 
 
-def test_a_rollback_says_that_attached_volumes_were_not_rolled_back(
-    sim, ansible_playbook, tmp_path
-):
-    sim.reset(
-        droplets=[{"name": "db-1", "volumes": [{"name": "data-1", "size_gigabytes": 10}]}],
-        settings={"time_scale": 0.01},
-    )
+def roll_back_one(sim, ansible_playbook, tmp_path, droplet: dict, *args: str) -> tuple[str, int]:
+    """maintain.yml (with ``args``) on one Droplet, seeded as ``droplet``, whose check fails until
+    it was rolled back: its summary line, once it was rolled back (exit 2), and its id."""
+    sim.reset(droplets=[droplet], settings={"time_scale": 0.01})
     (droplet_id,) = [d["id"] for d in sim.state()["droplets"]]
     failing = write(tmp_path, "check.yml", check_failing_on("localhost"))
     run = ansible_playbook(
-        MAINTAIN,
-        "-e",
-        f"droplet_id={droplet_id}",
-        "-e",
-        "volumes=true",
-        "-e",
-        f"verify_tasks={failing}",
-        *FAST,
+        MAINTAIN, "-e", f"droplet_id={droplet_id}", "-e", f"verify_tasks={failing}", *args, *FAST
     )
     assert run.rc == 2, run.output
     (line,) = run.result(SUMMARY)["msg"]
-    (volume_snapshot,) = sim.state()["volume_snapshots"]
     assert line.startswith("localhost: ROLLED BACK to snapshot "), line
+    return line, droplet_id
+
+
+def test_a_rollback_says_that_attached_volumes_were_not_rolled_back(
+    sim, ansible_playbook, tmp_path
+):
+    with_volume = {"name": "db-1", "volumes": [{"name": "data-1", "size_gigabytes": 10}]}
+    line, _id = roll_back_one(sim, ansible_playbook, tmp_path, with_volume, "-e", "volumes=true")
+    (volume_snapshot,) = sim.state()["volume_snapshots"]
     assert line.endswith(
         f"; its attached volumes were NOT rolled back (their snapshots: {volume_snapshot['id']})"
     ), line
 
 
 def test_a_disk_the_change_grew_stays_and_the_summary_says_so(sim, ansible_playbook, tmp_path):
-    sim.reset(droplets=[{"name": "web-1"}], settings={"time_scale": 0.01})
-    (droplet_id,) = [d["id"] for d in sim.state()["droplets"]]
     grown = write(tmp_path, "grow.yml", resize_tasks(poll_interval=0.1, disk="true"))
-    failing = write(tmp_path, "check.yml", check_failing_on("localhost"))
-    run = ansible_playbook(
-        MAINTAIN,
-        "-e",
-        f"droplet_id={droplet_id}",
-        "-e",
-        f"maintenance_tasks={grown}",
-        "-e",
-        f"verify_tasks={failing}",
-        *FAST,
+    line, droplet_id = roll_back_one(
+        sim, ansible_playbook, tmp_path, {"name": "web-1"}, "-e", f"maintenance_tasks={grown}"
     )
-    assert run.rc == 2, run.output
-    (line,) = run.result(SUMMARY)["msg"]
-    assert line.startswith("localhost: ROLLED BACK to snapshot "), line
     assert "; its size was NOT rolled back: " in line and "disk" in line, line
     assert "\n" not in line
     (found,) = sim.state()["droplets"]
