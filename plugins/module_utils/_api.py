@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import ipaddress
+import itertools
 import random
 import re
 import time
@@ -157,6 +158,8 @@ class RetryPolicy:
     Waits grow exponentially from ``backoff`` to ``max_backoff`` with full jitter, unless the API
     says how long to wait (``retry-after``, or ``ratelimit-reset`` once the hourly budget is spent).
     A single wait longer than ``max_wait`` is not taken: the request fails at once with the reason.
+    A request is tried at most ``attempts`` times; a throttled try (429) does not count when the
+    client has a deadline: it is tried again, as the API asks, until that deadline.
     When ``ratelimit-remaining`` drops to ``slow_below`` or less, requests are spaced so the rest of
     the budget lasts until the reset.
     """
@@ -172,7 +175,8 @@ class RetryPolicy:
 
     def backoff_delay(self, attempt: int) -> float:
         """The jittered wait before retry number ``attempt`` (1-based) when the API gave no hint."""
-        return self.rng.uniform(self.backoff / 2, min(self.max_backoff, self.backoff * 2**attempt))
+        ceiling = min(self.max_backoff, self.backoff * 2 ** min(attempt, 32))
+        return self.rng.uniform(self.backoff / 2, ceiling)
 
     def hinted_delay(self, status: int | None, headers: dict) -> float | None:
         """The wait the API asks for, if any: ``retry-after``, else the reset of a spent budget."""
@@ -364,8 +368,9 @@ class Client:
         url = path if path.startswith(("http://", "https://")) else self._url(path, params)
         shown = self._shown_path(url)
         error: APIError | None = None
+        counted = 0  # the attempts that count against the policy's
         try:
-            for attempt in range(1, self.retry.attempts + 1):
+            for attempt in itertools.count(1):
                 if self.time_left is not None and self.time_left() <= 0:
                     if error is None:
                         message = "not sent: no time left (wait_timeout)"
@@ -378,7 +383,11 @@ class Client:
                 if outcome.error is None:
                     return outcome.body
                 error = outcome.error
-                if attempt == self.retry.attempts or not self._may_resend(
+                # A throttled request was not taken: while a deadline bounds the task, it is sent
+                # again for as long as the API asks to wait, not a fixed number of times.
+                if error.status != 429 or self.time_left is None:
+                    counted += 1
+                if counted == self.retry.attempts or not self._may_resend(
                     method, error, idempotent
                 ):
                     break

@@ -145,3 +145,39 @@ def test_requests_slow_down_when_the_hourly_budget_runs_low(sim, sleeps):
     for _request in range(4):
         client.get("/account")
     assert len(sleeps) == 2 and all(s > 0 for s in sleeps)
+
+
+def throttled(sim, count: int) -> None:
+    sim.faults({"path": "^/v2/account$", "kind": "status", "status": 429, "count": count})
+
+
+def test_with_a_deadline_a_throttled_request_is_sent_again_beyond_the_attempts(sim, sleeps):
+    throttled(sim, 10)  # more than the 6 attempts: fifty forks of one token can meet that
+    client = Client(
+        TOKEN, sim.url, timeout=5, retry=RetryPolicy(sleep=sleeps), time_left=lambda: 60
+    )
+    assert client.get("/account")["account"]
+    assert [r["status"] for r in api_requests(sim)] == [429] * 10 + [200]
+    assert len(sleeps) == 10 and all(s <= 16 for s in sleeps)
+
+
+def test_without_a_deadline_a_throttled_request_is_tried_as_many_times_as_the_policy_says(
+    sim, client
+):
+    throttled(sim, 10)
+    with pytest.raises(APIError) as raised:
+        client.get("/account")
+    assert raised.value.status == 429
+    assert len(api_requests(sim)) == 6
+
+
+def test_a_throttled_request_is_not_sent_again_past_the_deadline(sim, sleeps):
+    throttled(sim, 1_000)
+    left = iter([60, 60, 60, 0, 0])
+    client = Client(
+        TOKEN, sim.url, timeout=5, retry=RetryPolicy(sleep=sleeps), time_left=lambda: next(left)
+    )
+    with pytest.raises(APIError) as raised:
+        client.get("/account")
+    assert raised.value.status == 429 and "no time left" in str(raised.value)
+    assert 1 <= len(api_requests(sim)) <= 3
