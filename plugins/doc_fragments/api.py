@@ -28,7 +28,9 @@ options:
   timeout:
     description:
       - Seconds to wait for the answer to one HTTP request. Throttled (HTTP 429) and failed
-        (HTTP 5xx, connection errors) requests are retried with backoff on top of this.
+        (HTTP 5xx, connection errors) requests are retried with backoff on top of this, up to six
+        tries; in a module with O(wait_timeout), a throttled one is tried again for as long as
+        the API asks to wait, until O(wait_timeout) runs out.
     type: int
     default: 30
   validate_certs:
