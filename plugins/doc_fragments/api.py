@@ -29,8 +29,8 @@ options:
     description:
       - Seconds to wait for the answer to one HTTP request. Throttled (HTTP 429) and failed
         (HTTP 5xx, connection errors) requests are retried with backoff on top of this, up to six
-        tries; in a module with O(wait_timeout), a throttled one is tried again for as long as
-        the API asks to wait, until O(wait_timeout) runs out.
+        tries; in a module with a C(wait_timeout), a throttled one is tried again for as long as
+        the API asks to wait, until C(wait_timeout) runs out.
     type: int
     default: 30
   validate_certs:
