@@ -344,13 +344,14 @@ def test_ctrl_c_then_rerun_completes_with_exactly_one_snapshot(sim, run, tmp_pat
         lambda: ("snapshot", 201) in action_posts(sim),
         how="ctrl-c",
     )
-    assert droplet(sim, droplet_id)["status"] == "off"  # the snapshot may still run
-
+    # The module runs on in its own session (as Ansible's workers do on Ctrl-C): the snapshot may
+    # still run, and that module may power the Droplet on before or while the re-run does.
     again = run(play(snapshot_task(droplet_id=droplet_id, name="nightly")))
     assert again.rc == 0, again.output
     result = again.result("Snapshot")
-    assert [a["type"] for a in result["actions"]] == ["power_on"]
-    assert result["changed"] is True
+    assert [a["type"] for a in result["actions"]] in (["power_on"], [])
+    assert result["changed"] or not result["actions"]
+    assert [kind for kind, status in action_posts(sim) if status == 201].count("power_on") == 1
     assert len(snapshots(sim, droplet_id)) == 1
     assert result["snapshot"]["id"] == int(snapshots(sim, droplet_id)[0]["id"])
     assert droplet(sim, droplet_id)["status"] == "active"
