@@ -286,8 +286,8 @@ def verdicts(figures: dict, schedules: list) -> list:
     return checks
 
 
-def report(figures: dict, schedules: list) -> None:
-    """Print the figures of one run and its verdicts."""
+def report(figures: dict, schedules: list) -> list:
+    """Print the figures of one run and its verdicts; return the verdicts."""
     print(
         f"  playbook wall time {figures['playbook_wall']} s; "
         f"task elapsed {figures['task_elapsed']} s; first to last request {figures['span']} s"
@@ -317,8 +317,10 @@ def report(figures: dict, schedules: list) -> None:
         "the snapshot on a re-run)"
     )
 
-    for text, ok in verdicts(figures, schedules):
+    checks = verdicts(figures, schedules)
+    for text, ok in checks:
         print(f"  {'PASS' if ok else 'FAIL'}  {text}")
+    return checks
 
 
 def main(argv: list | None = None) -> int:
@@ -336,7 +338,7 @@ def main(argv: list | None = None) -> int:
             f"(2 s loop: {f['polls']} polls, lag {f['lag']} s; ratio {s['polls'] / f['polls']:.2f})"
         )
 
-    runs = {}
+    runs, failed = {}, []
     with SimClient.start(time_scale=1.0) as sim:
         for label, tag_exists in (("a fresh account", False), ("the power tag exists", True)):
             print(
@@ -344,8 +346,7 @@ def main(argv: list | None = None) -> int:
                 f"power_on 10 s), {label}..."
             )
             runs[label] = run_once(sim, tag_exists)
-            report(runs[label], schedules)
-    failed = [text for f in runs.values() for text, ok in verdicts(f, schedules) if not ok]
+            failed += [text for text, ok in report(runs[label], schedules) if not ok]
     if args.json:
         args.json.write_text(json.dumps({"schedules": schedules, "runs": runs}, indent=1))
     return 1 if failed else 0

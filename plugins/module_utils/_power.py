@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The power policy: a Droplet is powered off for some work and left as it was found.
 
-:class:`PowerSwitch` sends the power Actions, looking at the Droplet before every step.
+:class:`PowerSwitch` sends the power Actions, looking at the Droplet before every step it
+does not know the state of.
 :class:`PowerCycle` is the policy around the work: it powers the Droplet off on entry, powers it
 back on on exit (also when the work fails, best effort), says whether this run powered it off, and
 turns a failure into one message that says what became of the power.
@@ -61,11 +62,11 @@ class RunFailed(DigitalOceanError):
 class PowerSwitch:
     """Power a Droplet off (gracefully first) or on, through :meth:`ActionRunner.ensure`.
 
-    Each step looks at the Droplet, waiting out any Action that runs on it, and acts only if the
-    Droplet is not yet as wanted. So two runs on one Droplet never send the same power Action
-    twice: the later POST is refused (a pending event, or "already off"), and the run looks again
-    and finds the work done. ``started`` lists the Actions this switch started (also in the
-    runner's ``started``).
+    Each step looks at the Droplet, waiting out any Action that runs on it (unless it is ``known``
+    as this run's own completed Action left it), and acts only if the Droplet is not yet as
+    wanted. So two runs on one Droplet never send the same power Action twice: the later POST is
+    refused (a pending event, or "already off"), and the run looks again and finds the work done.
+    ``started`` lists the Actions this switch started (also in the runner's ``started``).
     """
 
     def __init__(self, runner: ActionRunner):
@@ -128,12 +129,14 @@ class PowerSwitch:
         known: dict | None = None,
     ) -> dict:
         """Start ``kind`` unless its goal is reached, and wait for it; the Droplet after it is
-        what the look before its POST showed, with what the completed Action leaves."""
+        what the look before its POST showed, with what the completed Action leaves (a new look
+        for a type whose completion does not say)."""
         step = self._step(droplet, kind, done, ready, known)
         if step.action is None:
             return step.resource
         self.runner.wait(step.action)
-        return kind.after(step.resource)
+        after = kind.after(step.resource)
+        return after if after is not None else self.runner.look(droplet)
 
     def _step(self, droplet, kind, done, ready, known=None):
         step = self.runner.ensure(droplet, kind, reached=done, ready=ready, known=known)

@@ -1,4 +1,5 @@
-"""ensure and PowerSwitch against the simulator: look before acting, confirm the power state."""
+"""ensure and PowerSwitch against the simulator: look before acting, confirm a shutdown by the
+Droplet's status, believe a completed power Action."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import
     RESTORE_POWER_TAG,
     untag_resource,
 )
-from tests.support.simstate import action_posts, tag_requests
+from tests.support.simstate import action_posts, api_requests, tag_requests
 
 FAST = PollSchedule(fixed=0.02)  # Actions run 100 times faster in these tests
 
@@ -62,7 +63,9 @@ def test_shutdown_timeout_zero_forces_the_droplet_off_at_once(sim, client, dropl
 
 
 def droplet_reads(sim) -> int:
-    return sum(r["method"] == "GET" and "/droplets" in r["path"] for r in sim.requests())
+    return sum(
+        r["method"] == "GET" and r["path"].startswith("/v2/droplets") for r in api_requests(sim)
+    )
 
 
 def test_a_completed_power_action_is_believed_without_reading_the_droplet_again(
