@@ -42,8 +42,11 @@ def pytest_terminal_summary(terminalreporter, config):
 @pytest.fixture(autouse=True)
 def private_cache_dir(tmp_path_factory, monkeypatch):
     """Each test's module runs share their views and rate-limit budget only among themselves:
-    the simulator's limits start afresh with each test."""
+    the simulator's limits start afresh with each test. Their temporary files go to a directory
+    of the test too: a module killed on purpose leaves its AnsiballZ payload directory behind,
+    and pytest removes it with the test's other files."""
     monkeypatch.setenv("OCEANOPS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("TMPDIR", str(tmp_path_factory.mktemp("tmp")))
 
 
 @pytest.fixture(scope="session")
