@@ -2,7 +2,7 @@
 their own, under every fault a network and the API have.
 
 One ansible-playbook run takes a snapshot of (or resizes, or rebuilds) one Droplet per cell
-(step x fault), all at once.
+(step x fault): one play for each kind of work, all of its cells at once.
 Each cell's host has its own token, and its faults match only that token's requests: the cells
 share one simulator without touching each other, and each keeps its shared views to itself.
 Then the cells that failed run again without faults. Every cell must end as expected (the run
@@ -88,8 +88,8 @@ ACTION_ONLY = {"errored", "422 busy"}
 FATAL = {"404 deleted", "401 revoked", "errored"}
 
 PLAY = f"""
-- name: Fault matrix
-  hosts: all
+- name: Fault matrix, snapshot cells
+  hosts: snapshot
   gather_facts: false
   tasks:
     - name: Snapshot
@@ -101,8 +101,11 @@ PLAY = f"""
         timeout: {TIMEOUT}
         wait_timeout: 300
       ignore_errors: true
-      when: work is undefined
 
+- name: Fault matrix, resize cells
+  hosts: resize
+  gather_facts: false
+  tasks:
     - name: Resize
       oceanops.digitalocean.droplet_resize:
         api_token: "{{{{ token }}}}"
@@ -111,8 +114,11 @@ PLAY = f"""
         timeout: {TIMEOUT}
         wait_timeout: 300
       ignore_errors: true
-      when: work | default('') == 'resize'
 
+- name: Fault matrix, rebuild cells
+  hosts: rebuild
+  gather_facts: false
+  tasks:
     - name: Rebuild
       oceanops.digitalocean.droplet_rebuild:
         api_token: "{{{{ token }}}}"
@@ -121,7 +127,6 @@ PLAY = f"""
         timeout: {TIMEOUT}
         wait_timeout: 300
       ignore_errors: true
-      when: work | default('') == 'rebuild'
 """
 
 
@@ -164,11 +169,13 @@ def test_every_step_under_every_fault(sim, ansible_playbook, tmp_path):
         sim,
         *({"name": f"cell-{n}", "snapshots": ["weekly"]} for n in range(len(table))),
     )
-    hosts, tokens = {}, {}
+    groups = {"snapshot": {}, "resize": {}, "rebuild": {}}
+    tokens = {}
     for n, ((step, fault), droplet_id) in enumerate(zip(table, ids)):
         host = f"cell-{n:03d}"
         tokens[host] = f"dop_v1_fault_matrix_{n:03d}_{'0' * 40}"
-        hosts[host] = {
+        work = STEPS[step].get("options", {}).get("work", "snapshot")
+        groups[work][host] = {
             "ansible_connection": "local",
             "droplet_id": droplet_id,
             "token": tokens[host],
@@ -177,7 +184,9 @@ def test_every_step_under_every_fault(sim, ansible_playbook, tmp_path):
         for rule in FAULTS[fault](request(step)):
             sim.faults({**rule, "token": tokens[host]})
     inventory = tmp_path / "cells.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    inventory.write_text(
+        yaml.safe_dump({"all": {"children": {k: {"hosts": v} for k, v in groups.items()}}})
+    )
 
     first = ansible_playbook(PLAY, "-i", str(inventory), "--forks", "40", timeout=600)
     assert first.rc == 0, first.output
