@@ -122,6 +122,51 @@ def test_a_post_answered_too_late_is_not_repeated(sim, droplet):
     assert [a["type"] for a in sim.state()["actions"]] == ["snapshot"]
 
 
+def test_an_unanswered_post_is_not_taken_for_an_earlier_action_of_another_type(
+    sim, client, droplet_id, droplet
+):
+    runner(client).run(droplet, POWER_OFF)
+    sim.faults({"method": "POST", "path": "/actions$", "kind": "drop", "count": 1})
+    action = runner(client).run(droplet, POWER_ON)
+    assert action["type"] == "power_on" and action["status"] == "completed"
+    assert sorted(a["type"] for a in sim.state()["actions"]) == ["power_off", "power_on"]
+
+
+def test_a_post_answered_too_late_finds_its_action_also_once_it_completed(sim, droplet):
+    # A power_off takes 0.03 s here: by the time the client gives up on the answer, it is done.
+    sim.faults(
+        {
+            "method": "POST",
+            "path": "/actions$",
+            "kind": "delay",
+            "phase": "after",
+            "delay": 1.5,
+            "count": 1,
+        }
+    )
+    slow = Client("dop_v1_runner_tests", sim.url, timeout=0.5, retry=RetryPolicy(backoff=0.01))
+    step = runner(slow).ensure(DropletTarget(slow, droplet.id), POWER_OFF)
+    assert step.action["type"] == "power_off" and step.action["status"] == "completed"
+    assert [a["type"] for a in sim.state()["actions"]] == ["power_off"]
+
+
+def test_a_droplet_deleted_while_its_action_is_polled_ends_the_wait_at_once(sim, client, droplet):
+    sim.faults(
+        {
+            "method": "GET",
+            "path": "^/v2/actions/",
+            "kind": "status",
+            "status": 404,
+            "after": {"method": "POST", "path": "/actions$"},
+        }
+    )
+    with pytest.raises(APIError) as raised:
+        runner(client).run(droplet, SNAPSHOT, name="nightly")
+    assert raised.value.status == 404
+    polls = [r for r in sim.requests() if r["path"].startswith("/v2/actions/")]
+    assert len(polls) == 1
+
+
 def test_a_non_retryable_error_from_a_post_is_raised_as_is(sim, client, droplet):
     with pytest.raises(APIError) as raised:
         runner(client).ensure(droplet, ActionType("no_such_action"))

@@ -3,22 +3,31 @@ Droplet's status, believe a completed power Action."""
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._actions import (
     ActionRunner,
     Deadline,
     PollSchedule,
 )
+from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import (
+    APIError,
+    DigitalOceanError,
+)
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
     POWER_OFF,
+    POWER_ON,
     SNAPSHOT,
     DropletTarget,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._power import (
     PowerCycle,
     PowerSwitch,
+    RunFailed,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._tags import (
     RESTORE_POWER_TAG,
+    tag_resource,
     untag_resource,
 )
 from tests.support.simstate import action_posts, api_requests, tag_requests
@@ -212,3 +221,66 @@ def test_a_tag_nobody_removed_is_written_once_whether_shut_down_or_forced_off(si
             if r["path"].endswith("/resources")
         ]  # a fresh account: the first tagging finds no tag, which is created
         assert tagging == [("POST", 404), ("POST", 204)], (shutdown_timeout, tagging)
+
+
+def test_a_shutdown_that_errors_is_followed_by_a_forced_power_off(sim, client, droplet):
+    sim.faults(
+        {"method": "POST", "path": "/actions$", "action_type": "shutdown", "kind": "errored"}
+    )
+    assert switch(client).power_off(droplet, shutdown_timeout=5)["status"] == "off"
+    assert action_posts(sim) == [("shutdown", 201), ("power_off", 201)]
+
+
+class WorkFailed(DigitalOceanError):
+    pass
+
+
+def fail_the_work(power: PowerCycle, meanwhile) -> str:
+    """The message of the run's failure when, the Droplet off, ``meanwhile()`` happens and the
+    work fails."""
+    with pytest.raises(RunFailed) as raised, power:
+        assert power.droplet["status"] == "off"
+        meanwhile()
+        raise WorkFailed("the work failed")
+    return str(raised.value)
+
+
+def test_a_failed_power_on_after_failed_work_says_so_and_leaves_the_tag(sim, client, droplet):
+    def token_revoked():
+        sim.faults({"kind": "status", "status": 401})
+
+    message = fail_the_work(cycle(client, droplet), token_revoked)
+    assert message.startswith("the work failed; powering the droplet back on failed (POST ")
+    assert message.endswith(
+        f"the droplet was last seen off; it is tagged {RESTORE_POWER_TAG}, "
+        "and the next run powers it back on"
+    )
+    sim.clear_faults()
+    assert sim.state()["droplets"][0]["status"] == "off"
+    assert RESTORE_POWER_TAG in sim.state()["droplets"][0]["tags"]
+
+
+def test_failed_work_on_a_droplet_another_run_powered_on_says_what_it_is(sim, client, droplet):
+    def another_run_powers_it_on():
+        other = ActionRunner(client, Deadline(30), FAST)
+        other.wait(other.ensure(droplet, POWER_ON).action)
+
+    power = cycle(client, droplet)
+    message = fail_the_work(power, another_run_powers_it_on)
+    assert message == "the work failed; the droplet is active"
+    assert [a["type"] for a in power.runner.started] == ["shutdown"]
+    assert action_posts(sim)[-1] == ("power_on", 422)
+
+
+def test_a_tag_that_cannot_be_written_or_removed_is_an_error(sim, client, droplet_id):
+    sim.faults({"method": "POST", "path": "^/v2/tags/", "kind": "status", "status": 401})
+    with pytest.raises(APIError) as raised:
+        tag_resource(client, RESTORE_POWER_TAG, droplet_id)
+    assert raised.value.status == 401
+    sim.clear_faults()
+    tag_resource(client, RESTORE_POWER_TAG, droplet_id)
+    sim.faults({"method": "DELETE", "path": "^/v2/tags/", "kind": "status", "status": 401})
+    with pytest.raises(APIError) as raised:
+        untag_resource(client, RESTORE_POWER_TAG, droplet_id)
+    assert raised.value.status == 401
+    assert RESTORE_POWER_TAG in sim.state()["droplets"][0]["tags"]
