@@ -16,6 +16,7 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._api import 
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._droplets import (
     POWER_OFF,
     DropletTarget,
+    droplet_facts,
 )
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet import watch as _watch
 from ansible_collections.oceanops.digitalocean.plugins.module_utils._fleet.fleet import Fleet
@@ -44,6 +45,19 @@ def test_a_view_one_run_took_serves_the_others(sim, droplet_id, tmp_path):
     # Only what waiting and deciding need is kept.
     kept = second.item("droplets", droplet_id, now)
     assert set(kept) == {*_watch.DROPLET_FIELDS, "region"} and kept["region"] == {"slug": "nyc3"}
+
+
+def test_a_droplet_from_a_view_has_every_fact_a_module_result_shows(sim, droplet_id, tmp_path):
+    """droplet_snapshot shows the Droplet's id, name, status and size as last seen, and
+    maintain.yml resizes a rolled-back Droplet to that size: a shared view must carry them."""
+    kept = run(sim, tmp_path).item("droplets", droplet_id, time.time())
+    (droplet,) = sim.state()["droplets"]
+    assert {key: droplet_facts(kept)[key] for key in ("id", "name", "status", "size")} == {
+        "id": droplet_id,
+        "name": droplet["name"],
+        "status": "active",
+        "size": droplet["size_slug"],
+    }
 
 
 def test_a_view_older_than_asked_for_is_never_trusted(sim, droplet_id, tmp_path):
@@ -148,6 +162,6 @@ def test_a_look_that_needs_fields_the_view_does_not_keep_reads_the_whole_droplet
     watch = run(sim, tmp_path)
     runner = ActionRunner(watch.client, Deadline(10), PollSchedule(fixed=0.05), shared=watch)
     target = DropletTarget(watch.client, droplet_id)
-    assert "size_slug" not in runner.look(target)  # the shared view's reduced Droplet
-    assert runner.look(target, ("size_slug",))["size_slug"]
+    assert "disk" not in runner.look(target)  # the shared view's reduced Droplet
+    assert runner.look(target, ("disk",))["disk"]
     assert gets(sim, "/v2/droplets") == 1 and gets(sim, f"/v2/droplets/{droplet_id}") == 1

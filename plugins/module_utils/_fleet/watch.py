@@ -34,9 +34,18 @@ PAGE = 200
 FRESH = 2.0
 # How often a waiting run looks at the shared files for a view another run took (no request).
 TICK = 0.2
-# The Droplet fields the view keeps: what waiting and deciding need, not the whole object (and of
-# its region, the slug).
-DROPLET_FIELDS = ("id", "name", "status", "locked", "snapshot_ids", "volume_ids", "tags")
+# The Droplet fields the view keeps: what waiting and deciding need, and what a module's result
+# shows of the Droplet (its size slug), not the whole object (and of its region, the slug).
+DROPLET_FIELDS = (
+    "id",
+    "name",
+    "status",
+    "locked",
+    "snapshot_ids",
+    "volume_ids",
+    "tags",
+    "size_slug",
+)
 # The fields each view keeps of its items (None: all of them).
 KEPT = {"actions": None, "droplets": frozenset((*DROPLET_FIELDS, "region"))}
 VIEWS = {
