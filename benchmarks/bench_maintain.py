@@ -278,7 +278,8 @@ def state_text(r: dict, which: str) -> str:
     if which == "first":
         return (
             f"{len(s['maintained_ok'])}/{r['size'] - 1} maintained as expected ({SIZE}, active, "
-            f"one pre-maintenance snapshot); {r['chosen']} rolled back to its snapshot and active: "
+            f"one pre-maintenance snapshot); {r['chosen']} rolled back to its snapshot, "
+            f"{DEFAULT_SIZE} and active: "
             f"{'yes' if s['rolled_back_ok'] else 'NO'}; left off: {len(s['left_off'])}"
         )
     return (
@@ -379,8 +380,8 @@ def verdicts(runs: list) -> list:
                 len(fs["maintained_ok"]) == r["size"] - 1 and not fs["left_off"],
             ),
             (
-                f"{name}: {r['chosen']} was rebuilt from its pre-maintenance snapshot, and is "
-                "active",
+                f"{name}: {r['chosen']} was rebuilt from its pre-maintenance snapshot, is "
+                f"{DEFAULT_SIZE} again, and active",
                 bool(fs["rolled_back_ok"]),
             ),
             (
