@@ -235,13 +235,18 @@ class WorkFailed(DigitalOceanError):
     pass
 
 
-def fail_the_work(power: PowerCycle, meanwhile) -> str:
-    """The message of the run's failure when, the Droplet off, ``meanwhile()`` happens and the
-    work fails."""
-    with pytest.raises(RunFailed) as raised, power:
+def work_that_fails(power: PowerCycle, meanwhile) -> None:
+    with power:
         assert power.droplet["status"] == "off"
         meanwhile()
         raise WorkFailed("the work failed")
+
+
+def fail_the_work(power: PowerCycle, meanwhile) -> str:
+    """The message of the run's failure when, the Droplet off, ``meanwhile()`` happens and the
+    work fails."""
+    with pytest.raises(RunFailed) as raised:
+        work_that_fails(power, meanwhile)
     return str(raised.value)
 
 
