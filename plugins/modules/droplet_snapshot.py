@@ -404,6 +404,9 @@ from ansible_collections.oceanops.digitalocean.plugins.module_utils._volumes imp
     volume_snapshot_result,
 )
 
+# The Droplet's facts the result shows, as last seen (a look may come from the shared view).
+SHOWN = ("id", "name", "status", "size")
+
 
 class DropletSnapshot(DigitalOceanModule):
     argument_spec = {
@@ -798,7 +801,7 @@ class DropletSnapshot(DigitalOceanModule):
         """The Droplet as last seen, and as the result shows it."""
         self.droplet = droplet
         facts = droplet_facts(droplet)
-        self.result["droplet"] = {key: facts[key] for key in ("id", "name", "status", "size")}
+        self.result["droplet"] = {key: facts[key] for key in SHOWN}
 
 
 def main() -> None:
