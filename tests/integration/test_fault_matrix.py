@@ -179,12 +179,12 @@ def test_every_step_under_every_fault(sim, ansible_playbook, tmp_path):
     for n, ((step, fault), droplet_id) in enumerate(zip(table, ids)):
         host = f"cell-{n:03d}"
         tokens[host] = f"dop_v1_fault_matrix_{n:03d}_{'0' * 40}"
-        work = STEPS[step].get("options", {}).get("work", "snapshot")
-        groups[work][host] = {
+        options = dict(STEPS[step].get("options", {}))
+        groups[options.pop("work", "snapshot")][host] = {
             "ansible_connection": "local",
             "droplet_id": droplet_id,
             "token": tokens[host],
-            **STEPS[step].get("options", {}),
+            **options,
         }
         for rule in FAULTS[fault](request(step)):
             sim.faults({**rule, "token": tokens[host]})
