@@ -242,7 +242,8 @@ def run_size(sim: SimClient, size: int, timeout: float, out: Path) -> dict:
     position = hosts.index(chosen) if chosen in hosts else size // 2
     batches = math.ceil(size / batch)
     actions_bound = batches * PATH_SECONDS + ROLLBACK_SECONDS
-    bound = actions_bound + controller_cost(rerun)
+    controller = controller_cost(rerun)
+    bound = actions_bound + controller
     bars = timeline(first["_state"])
     first_state = state_checks(first.pop("_state"), first.pop("_by_host"), chosen, rerun=False)
     rerun_state = state_checks(rerun.pop("_state"), rerun.pop("_by_host"), chosen, rerun=True)
@@ -255,7 +256,7 @@ def run_size(sim: SimClient, size: int, timeout: float, out: Path) -> dict:
         "chosen_batch": position // batch + 1,
         "batches": batches,
         "actions_bound": actions_bound,
-        "controller_cost": round(controller_cost(rerun), 1),
+        "controller_cost": round(controller, 1),
         "lower_bound": round(bound, 1),
         "wall_over_bound": round(first["wall"] / bound, 3),
         "droplets_per_token_hour": round(HOURLY_BUDGET / max(first["per_droplet"], 1e-9)),
