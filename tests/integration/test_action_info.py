@@ -111,7 +111,9 @@ def test_limit_bounds_how_many_actions_are_read(sim, ansible_playbook, history):
 
 
 def test_wait_polls_until_the_action_leaves_in_progress(sim, ansible_playbook, history):
-    sim.settings(time_scale=0.15)  # a 60 s snapshot takes 9 s, longer than a busy start
+    # A 60 s snapshot takes 24 s: longer than the module takes to start on a fully loaded
+    # machine (at 9 s, a CI run saw the snapshot complete before the module's first poll).
+    sim.settings(time_scale=0.4)
     action = Client(TOKEN, sim.url).post(
         f"/droplets/{history['web2']}/actions", {"type": "snapshot", "name": "x"}
     )["action"]
